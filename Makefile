@@ -1,0 +1,37 @@
+# Portail des clauses sociales d'insertion — set-up, demo and tests.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+DEMO_PASSWORD ?= demo-insertion-49
+
+.PHONY: install demo test quality format clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	DEBUG=true $(MANAGE) migrate --noinput
+	DEBUG=true $(MANAGE) load_territoires
+	DEBUG=true $(MANAGE) load_demo --password "$(DEMO_PASSWORD)"
+	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+
+quality: install
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	DEBUG=true $(MANAGE) makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: quality
+	$(VENV)/bin/pytest --create-db
+
+clean:
+	rm -rf $(VENV) db.sqlite3

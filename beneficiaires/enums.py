@@ -1,0 +1,43 @@
+from django.db import models
+
+
+class Sexe(models.TextChoices):
+    FEMME = "F", "femme"
+    HOMME = "H", "homme"
+
+
+class NiveauQualification(models.TextChoices):
+    """Levels of the national qualification framework (2019)."""
+
+    SANS = "sans", "sans diplôme (niveaux 1-2)"
+    NIVEAU_3 = "3", "niveau 3 (CAP, BEP)"
+    NIVEAU_4 = "4", "niveau 4 (baccalauréat)"
+    NIVEAU_5 = "5", "niveau 5 (bac + 2)"
+    NIVEAU_6_PLUS = "6+", "niveau 6 et plus (bac + 3 et au-delà)"
+
+
+class CodePublic(models.TextChoices):
+    """Codes of the eligible publics; the labels live in the Public reference table."""
+
+    BRSA = "BRSA", "bénéficiaire du RSA"
+    DELD = "DELD", "demandeur d'emploi de longue durée (plus de 12 mois)"
+    JEUNE = "JEUNE", "jeune de moins de 26 ans"
+    RQTH = "RQTH", "travailleur handicapé (RQTH)"
+    SENIOR = "SENIOR", "senior de 50 ans et plus"
+    ASS_AAH = "ASS_AAH", "allocataire de l'ASS ou de l'AAH"
+    SIAE = "SIAE", "salarié d'une SIAE"
+    QPV = "QPV", "résident d'un quartier prioritaire (QPV)"
+    AUTRE = "AUTRE", "autre public validé par le facilitateur"
+
+
+class CategorieSortie(models.TextChoices):
+    EMPLOI_DURABLE = (
+        "emploi_durable",
+        "emploi durable (CDI, CDD ou intérim de 6 mois et plus, création d'entreprise)",
+    )
+    EMPLOI_TRANSITION = (
+        "emploi_transition",
+        "emploi de transition (CDD ou intérim de moins de 6 mois, contrat aidé)",
+    )
+    SORTIE_POSITIVE = "sortie_positive", "sortie positive (formation qualifiante, autre SIAE)"
+    AUTRE = "autre", "autre sortie"

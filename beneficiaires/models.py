@@ -1,0 +1,145 @@
+import uuid
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from .enums import CategorieSortie, CodePublic, NiveauQualification, Sexe
+from .identite import cle_identite
+
+
+class Public(models.Model):
+    code = models.CharField("code", max_length=20, unique=True, choices=CodePublic.choices)
+    libelle = models.CharField("libellé", max_length=200)
+    ordre = models.PositiveSmallIntegerField("ordre d'affichage", default=0)
+
+    class Meta:
+        verbose_name = "public éligible"
+        verbose_name_plural = "publics éligibles"
+        ordering = ["ordre", "libelle"]
+
+    def __str__(self):
+        return self.libelle
+
+
+class BeneficiaireQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """People a user may see by name: all for the Département, their EPCI's for a clerk, none for a reader."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.voit_tout:
+            return self
+        if user.voit_donnees_personnelles and user.epci_id:
+            return self.filter(
+                models.Q(cree_par_epci_id=user.epci_id)
+                | models.Q(heures__clause__lot__marche__epci_id=user.epci_id)
+            ).distinct()
+        return self.none()
+
+
+class Beneficiaire(models.Model):
+    public_id = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True, editable=False)
+    nom = models.CharField("nom", max_length=150)
+    prenom = models.CharField("prénom", max_length=150)
+    date_naissance = models.DateField("date de naissance")
+    sexe = models.CharField("sexe", max_length=1, choices=Sexe.choices)
+    commune = models.ForeignKey(
+        "territoires.Commune",
+        verbose_name="commune de résidence",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    niveau_qualification = models.CharField(
+        "niveau de qualification", max_length=4, choices=NiveauQualification.choices, blank=True
+    )
+    date_entree = models.DateField("date d'entrée dans le dispositif")
+    publics = models.ManyToManyField(
+        Public, verbose_name="publics éligibles", through="Eligibilite", related_name="beneficiaires"
+    )
+    cle_identite = models.CharField("clé de rapprochement", max_length=320, unique=True, editable=False)
+    cree_par_epci = models.ForeignKey(
+        "territoires.Epci",
+        verbose_name="créé par l'EPCI",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+    modifie_le = models.DateTimeField("modifié le", auto_now=True)
+
+    history = HistoricalRecords(verbose_name="historique des bénéficiaires", excluded_fields=["cle_identite"])
+    objects = BeneficiaireQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "bénéficiaire"
+        ordering = ["nom", "prenom"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(cle_identite=""), name="beneficiaire_cle_identite_remplie"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(date_entree__gt=models.F("date_naissance")),
+                name="beneficiaire_entree_apres_naissance",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.nom.upper()} {self.prenom}"
+
+    def save(self, *args, **kwargs):
+        self.cle_identite = cle_identite(self.nom, self.prenom, self.date_naissance)
+        super().save(*args, **kwargs)
+
+
+class Eligibilite(models.Model):
+    """A person belongs to a public over a period (BRSA status changes over time)."""
+
+    beneficiaire = models.ForeignKey(
+        Beneficiaire, verbose_name="bénéficiaire", on_delete=models.CASCADE, related_name="eligibilites"
+    )
+    public = models.ForeignKey(
+        Public, verbose_name="public", on_delete=models.PROTECT, related_name="eligibilites"
+    )
+    date_debut = models.DateField("début")
+    date_fin = models.DateField("fin", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "éligibilité"
+        ordering = ["beneficiaire", "public", "date_debut"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(date_fin__isnull=True) | models.Q(date_fin__gte=models.F("date_debut")),
+                name="eligibilite_fin_apres_debut",
+                violation_error_message="La fin d'éligibilité doit suivre son début.",
+            ),
+            models.UniqueConstraint(
+                fields=["beneficiaire", "public", "date_debut"], name="eligibilite_unique_par_debut"
+            ),
+        ]
+
+    def __str__(self):
+        fin = f" au {self.date_fin:%d/%m/%Y}" if self.date_fin else ""
+        return f"{self.public} depuis le {self.date_debut:%d/%m/%Y}{fin}"
+
+
+class Sortie(models.Model):
+    beneficiaire = models.ForeignKey(
+        Beneficiaire, verbose_name="bénéficiaire", on_delete=models.CASCADE, related_name="sorties"
+    )
+    date = models.DateField("date")
+    categorie = models.CharField("catégorie", max_length=30, choices=CategorieSortie.choices)
+    detail = models.CharField("détail", max_length=255, blank=True)
+
+    history = HistoricalRecords(verbose_name="historique des sorties")
+
+    class Meta:
+        verbose_name = "sortie"
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["beneficiaire", "date", "categorie"], name="sortie_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_categorie_display()} le {self.date:%d/%m/%Y}"

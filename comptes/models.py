@@ -1,0 +1,50 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from .enums import Role
+
+
+class User(AbstractUser):
+    role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.LECTEUR)
+    epci = models.ForeignKey(
+        "territoires.Epci",
+        verbose_name="EPCI",
+        on_delete=models.PROTECT,
+        related_name="agents",
+        null=True,
+        blank=True,
+        help_text="Obligatoire pour un agent d'EPCI ; facultatif pour un lecteur (restreint à cet EPCI).",
+    )
+
+    class Meta:
+        verbose_name = "utilisateur"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role=Role.EPCI) | models.Q(epci__isnull=False),
+                name="user_agent_epci_a_un_epci",
+                violation_error_message="Un agent d'EPCI doit être rattaché à un EPCI.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role=Role.DEPARTEMENT) | models.Q(epci__isnull=True),
+                name="user_departement_sans_epci",
+                violation_error_message="Un compte du Département n'est rattaché à aucun EPCI.",
+            ),
+        ]
+
+    @property
+    def voit_tout(self):
+        """Département staff (and superusers) see the whole Département."""
+        return self.is_superuser or self.role == Role.DEPARTEMENT
+
+    @property
+    def voit_donnees_personnelles(self):
+        return self.voit_tout or self.role == Role.EPCI
+
+    @property
+    def perimetre(self):
+        """Human-readable scope of the account."""
+        if self.voit_tout:
+            return "tout le Département"
+        if self.epci_id:
+            return self.epci.nom
+        return "tout le Département (chiffres agrégés)"

@@ -1,0 +1,41 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from beneficiaires.admin import SuperuserOnlyAdminMixin
+
+from .models import Clause, HeuresRealisees, Objectif
+
+
+@admin.register(Clause)
+class ClauseAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "lot",
+        "base_juridique",
+        "heures_reservees",
+        "part_main_oeuvre",
+        "taux_insertion",
+        "cout_horaire",
+    ]
+    list_select_related = ["lot__marche"]
+    list_filter = ["base_juridique", "lot__marche__epci"]
+    search_fields = ["lot__intitule", "lot__marche__reference", "lot__marche__objet"]
+    autocomplete_fields = ["lot"]
+
+
+@admin.register(HeuresRealisees)
+class HeuresRealiseesAdmin(SuperuserOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ["mois", "beneficiaire", "clause", "employeur", "heures", "modalite", "statut"]
+    list_select_related = ["beneficiaire", "clause__lot__marche", "employeur"]
+    list_filter = ["statut", "modalite", "clause__lot__marche__epci"]
+    search_fields = ["beneficiaire__nom", "clause__lot__marche__reference", "employeur__raison_sociale"]
+    autocomplete_fields = ["clause", "beneficiaire", "employeur"]
+    raw_id_fields = ["saisi_par", "valide_par"]
+    date_hierarchy = "mois"
+
+
+@admin.register(Objectif)
+class ObjectifAdmin(admin.ModelAdmin):
+    list_display = ["annee", "epci", "heures"]
+    list_filter = ["annee", "epci"]
+    list_select_related = ["epci"]
+    autocomplete_fields = ["epci"]

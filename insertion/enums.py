@@ -1,0 +1,32 @@
+from django.db import models
+
+
+class BaseJuridique(models.TextChoices):
+    CONDITION_EXECUTION = "L2112-2", "condition d'exécution (L2112-2)"
+    RESERVE_EA_ESAT = "L2113-12", "marché réservé aux EA / ESAT (L2113-12)"
+    RESERVE_SIAE = "L2113-13", "marché réservé aux SIAE (L2113-13)"
+    CRITERE_ATTRIBUTION = "R2152-7", "critère d'attribution (R2152-7)"
+    MARCHE_INSERTION = "R2123-1", "marché d'insertion (R2123-1)"
+
+
+class Modalite(models.TextChoices):
+    EMBAUCHE_DIRECTE = "embauche_directe", "embauche directe"
+    MISE_A_DISPOSITION = "mise_a_disposition", "mise à disposition (ETTI, AI, GEIQ, ETT)"
+    SOUS_TRAITANCE = "sous_traitance", "sous-traitance ou cotraitance (SIAE, EA)"
+    FORMATION = "formation", "formation"
+
+
+class TypeContrat(models.TextChoices):
+    CDI = "cdi", "CDI"
+    CDD = "cdd", "CDD"
+    CDDI = "cddi", "CDD d'insertion (CDDI)"
+    APPRENTISSAGE = "apprentissage", "contrat d'apprentissage"
+    PROFESSIONNALISATION = "professionnalisation", "contrat de professionnalisation"
+    MISSION = "mission", "mission d'intérim ou de mise à disposition"
+    STAGE = "stage", "stage ou formation"
+
+
+class Statut(models.TextChoices):
+    DECLAREES = "declarees", "déclarées"
+    VALIDEES = "validees", "validées"
+    REJETEES = "rejetees", "rejetées"

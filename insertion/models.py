@@ -1,0 +1,199 @@
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from .enums import BaseJuridique, Modalite, Statut, TypeContrat
+
+HEURES_MAX_PAR_LIGNE = 744  # 31 days × 24 hours
+
+
+class Clause(models.Model):
+    lot = models.OneToOneField(
+        "marches.Lot", verbose_name="lot", on_delete=models.CASCADE, related_name="clause"
+    )
+    base_juridique = models.CharField(
+        "base juridique",
+        max_length=10,
+        choices=BaseJuridique.choices,
+        default=BaseJuridique.CONDITION_EXECUTION,
+    )
+    heures_reservees = models.DecimalField(
+        "heures réservées",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Vide tant que la clause n'est pas calibrée.",
+    )
+    part_main_oeuvre = models.DecimalField(
+        "part de main-d'œuvre (%)", max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    taux_insertion = models.DecimalField(
+        "taux d'insertion (%)", max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    cout_horaire = models.DecimalField(
+        "coût horaire (€/h)", max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    cree_le = models.DateTimeField("créée le", auto_now_add=True)
+    modifie_le = models.DateTimeField("modifiée le", auto_now=True)
+
+    history = HistoricalRecords(verbose_name="historique des clauses")
+
+    class Meta:
+        verbose_name = "clause d'insertion"
+        verbose_name_plural = "clauses d'insertion"
+        ordering = ["lot"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(heures_reservees__isnull=True) | models.Q(heures_reservees__gte=0),
+                name="clause_heures_reservees_positives",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(part_main_oeuvre__isnull=True)
+                | models.Q(part_main_oeuvre__gte=0, part_main_oeuvre__lte=100),
+                name="clause_part_main_oeuvre_pourcentage",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(taux_insertion__isnull=True)
+                | models.Q(taux_insertion__gte=0, taux_insertion__lte=100),
+                name="clause_taux_insertion_pourcentage",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cout_horaire__isnull=True) | models.Q(cout_horaire__gt=0),
+                name="clause_cout_horaire_positif",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Clause — {self.lot}"
+
+    def calculer_heures_reservees(self):
+        """montant HT × part de main-d'œuvre × taux d'insertion ÷ coût horaire, or None if an input is missing."""
+        entrees = (self.lot.montant_ht, self.part_main_oeuvre, self.taux_insertion, self.cout_horaire)
+        if any(valeur is None for valeur in entrees) or not self.cout_horaire:
+            return None
+        montant, part, taux, cout = entrees
+        heures = montant * (part / 100) * (taux / 100) / cout
+        return heures.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+
+
+class HeuresRealiseesQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Rows a user's figures are computed from: everything, or their EPCI's contracts only."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.voit_tout:
+            return self
+        if user.epci_id:
+            return self.filter(clause__lot__marche__epci_id=user.epci_id)
+        return self
+
+
+class HeuresRealisees(models.Model):
+    clause = models.ForeignKey(Clause, verbose_name="clause", on_delete=models.PROTECT, related_name="heures")
+    beneficiaire = models.ForeignKey(
+        "beneficiaires.Beneficiaire",
+        verbose_name="bénéficiaire",
+        on_delete=models.PROTECT,
+        related_name="heures",
+    )
+    employeur = models.ForeignKey(
+        "marches.Entreprise", verbose_name="employeur", on_delete=models.PROTECT, related_name="heures"
+    )
+    mois = models.DateField("mois", help_text="Premier jour du mois travaillé.")
+    heures = models.DecimalField("heures", max_digits=5, decimal_places=2)
+    modalite = models.CharField("modalité", max_length=30, choices=Modalite.choices)
+    type_contrat = models.CharField("type de contrat", max_length=30, choices=TypeContrat.choices)
+    statut = models.CharField("statut", max_length=20, choices=Statut.choices, default=Statut.DECLAREES)
+    saisi_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="saisi par",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    valide_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="validé par",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    valide_le = models.DateTimeField("validé ou rejeté le", null=True, blank=True)
+    motif_rejet = models.TextField("motif du rejet", blank=True)
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+    modifie_le = models.DateTimeField("modifié le", auto_now=True)
+
+    history = HistoricalRecords(verbose_name="historique des heures réalisées")
+    objects = HeuresRealiseesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "heures réalisées"
+        verbose_name_plural = "heures réalisées"
+        ordering = ["-mois", "clause"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(heures__gt=0, heures__lte=HEURES_MAX_PAR_LIGNE),
+                name="heures_realisees_entre_0_et_744",
+                violation_error_message="Les heures d'une ligne doivent être comprises entre 0 et 744.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(mois__day=1), name="heures_realisees_mois_premier_jour"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(statut=Statut.REJETEES) | ~models.Q(motif_rejet=""),
+                name="heures_realisees_rejet_motive",
+                violation_error_message="Un rejet doit être motivé.",
+            ),
+            models.UniqueConstraint(
+                fields=["clause", "beneficiaire", "employeur", "mois", "modalite"],
+                name="heures_realisees_ligne_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["statut", "mois"], name="heures_statut_mois_idx")]
+
+    def __str__(self):
+        return f"{self.heures} h — {self.mois:%m/%Y}"
+
+
+class Objectif(models.Model):
+    annee = models.PositiveSmallIntegerField("année")
+    epci = models.ForeignKey(
+        "territoires.Epci",
+        verbose_name="EPCI",
+        on_delete=models.CASCADE,
+        related_name="objectifs",
+        null=True,
+        blank=True,
+        help_text="Vide pour l'objectif du Département entier.",
+    )
+    heures = models.PositiveIntegerField("heures d'insertion visées")
+
+    class Meta:
+        verbose_name = "objectif annuel"
+        verbose_name_plural = "objectifs annuels"
+        ordering = ["-annee", "epci"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(heures__gt=0), name="objectif_heures_positives"),
+            models.CheckConstraint(
+                condition=models.Q(annee__gte=2000, annee__lte=2100), name="objectif_annee_plausible"
+            ),
+            models.UniqueConstraint(
+                fields=["annee"],
+                condition=models.Q(epci__isnull=True),
+                name="objectif_departement_unique_par_annee",
+            ),
+            models.UniqueConstraint(
+                fields=["annee", "epci"],
+                condition=models.Q(epci__isnull=False),
+                name="objectif_epci_unique_par_annee",
+            ),
+        ]
+
+    def __str__(self):
+        perimetre = self.epci.nom if self.epci_id else "Département"
+        return f"{self.annee} — {perimetre} : {self.heures} h"

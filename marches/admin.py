@@ -1,0 +1,59 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Acheteur, Entreprise, Lot, Marche
+
+
+@admin.register(Acheteur)
+class AcheteurAdmin(admin.ModelAdmin):
+    list_display = ["nom", "siret", "type", "epci"]
+    list_filter = ["type", "epci"]
+    list_select_related = ["epci"]
+    search_fields = ["nom", "siret"]
+    autocomplete_fields = ["epci"]
+
+
+@admin.register(Entreprise)
+class EntrepriseAdmin(admin.ModelAdmin):
+    list_display = ["raison_sociale", "identifiant", "type_structure"]
+    list_filter = ["type_structure", "type_identifiant"]
+    search_fields = ["raison_sociale", "siret", "autre_identifiant"]
+
+    @admin.display(description="identifiant")
+    def identifiant(self, obj):
+        return obj.identifiant
+
+
+class LotInline(admin.TabularInline):
+    model = Lot
+    extra = 0
+    autocomplete_fields = ["titulaire"]
+
+
+@admin.register(Marche)
+class MarcheAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "reference",
+        "objet",
+        "acheteur",
+        "nature",
+        "montant_ht",
+        "date_debut",
+        "date_fin",
+        "epci",
+    ]
+    list_filter = ["nature", "epci", "clause_sociale", "marche_reserve", "critere_social"]
+    list_select_related = ["acheteur", "epci"]
+    search_fields = ["reference", "objet", "acheteur__nom", "decp_uid"]
+    autocomplete_fields = ["acheteur", "epci"]
+    date_hierarchy = "date_debut"
+    inlines = [LotInline]
+
+
+@admin.register(Lot)
+class LotAdmin(SimpleHistoryAdmin):
+    list_display = ["marche", "numero", "intitule", "montant_ht", "titulaire"]
+    list_select_related = ["marche", "titulaire"]
+    list_filter = ["marche__nature", "marche__epci"]
+    search_fields = ["intitule", "marche__reference", "marche__objet", "titulaire__raison_sociale"]
+    autocomplete_fields = ["marche", "titulaire"]
