@@ -29,10 +29,10 @@ class BeneficiaireQuerySet(models.QuerySet):
         if user.voit_tout:
             return self
         if user.voit_donnees_personnelles and user.epci_id:
+            avec_heures = Beneficiaire.objects.filter(heures__clause__lot__marche__epci_id=user.epci_id)
             return self.filter(
-                models.Q(cree_par_epci_id=user.epci_id)
-                | models.Q(heures__clause__lot__marche__epci_id=user.epci_id)
-            ).distinct()
+                models.Q(cree_par_epci_id=user.epci_id) | models.Q(pk__in=avec_heures.values("pk"))
+            )
         return self.none()
 
 

@@ -41,10 +41,15 @@ class User(AbstractUser):
         return self.voit_tout or self.role == Role.EPCI
 
     @property
+    def peut_declarer(self):
+        """Département staff and EPCI clerks declare hours; readers do not."""
+        return self.voit_tout or (self.role == Role.EPCI and self.epci_id is not None)
+
+    @property
     def perimetre(self):
         """Human-readable scope of the account."""
         if self.voit_tout:
             return "tout le Département"
         if self.epci_id:
             return self.epci.nom
-        return "tout le Département (chiffres agrégés)"
+        return "tout le Département"

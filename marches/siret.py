@@ -3,7 +3,8 @@
 from django.core.exceptions import ValidationError
 
 SIRET_REGEX = r"^[0-9]{14}$"
-# La Poste's establishments do not follow the Luhn key: their digit sum is a multiple of 5.
+# La Poste's establishments do not follow the Luhn key: their digit sum is a multiple of 5
+# (its head office, 35600000000048, does follow Luhn).
 SIREN_LA_POSTE = "356000000"
 
 
@@ -28,7 +29,7 @@ def siret_valide(siret: str) -> bool:
     if len(siret) != 14 or not siret.isdigit():
         return False
     if siret.startswith(SIREN_LA_POSTE):
-        return sum(int(c) for c in siret) % 5 == 0
+        return luhn_valide(siret) or sum(int(c) for c in siret) % 5 == 0
     return luhn_valide(siret[:9]) and luhn_valide(siret)
 
 

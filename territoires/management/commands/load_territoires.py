@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from territoires.enums import NatureEpci
 from territoires.models import Commune, Epci
@@ -64,6 +64,13 @@ def _commune(c: dict, *, departement: str, epci_siren: str | None):
     }
 
 
+def _lire(lecteur, *args):
+    try:
+        return lecteur(*args)
+    except (KeyError, TypeError) as exc:
+        raise CommandError(f"Format de fichier inattendu : champ manquant ou mal formé ({exc}).") from exc
+
+
 def _enregistrer(model, cle, lignes, champs):
     """Creates the missing rows and updates the changed ones, in bulk. Returns (created, updated)."""
     existants = {
@@ -100,8 +107,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, chemin, departement, **options):
         if chemin.is_dir():
-            epcis, communes = lire_format_national(
-                _lire_json(chemin / "epci.json"), _lire_json(chemin / "communes.json"), departement
+            epcis, communes = _lire(
+                lire_format_national,
+                _lire_json(chemin / "epci.json"),
+                _lire_json(chemin / "communes.json"),
+                departement,
             )
         else:
             donnees = _lire_json(chemin)
@@ -109,8 +119,14 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"{chemin} n'est pas un extrait départemental (clés departement, communes, epcis attendues)."
                 )
-            epcis, communes = lire_extrait_departemental(donnees)
+            epcis, communes = _lire(lire_extrait_departemental, donnees)
 
+        try:
+            self._charger(epcis, communes)
+        except IntegrityError as exc:
+            raise CommandError(f"Données de territoire invalides, rien n'a été enregistré : {exc}") from exc
+
+    def _charger(self, epcis, communes):
         with transaction.atomic():
             epci_crees, epci_modifies = _enregistrer(Epci, "siren", epcis, ["nom", "nature", "population"])
             id_par_siren = dict(Epci.objects.values_list("siren", "id"))

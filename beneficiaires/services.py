@@ -1,0 +1,65 @@
+"""Writes on beneficiaries: finding a person by identity or creating them with their publics."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .identite import cle_identite
+from .models import Beneficiaire, Eligibilite, Public
+
+
+@dataclass(frozen=True)
+class PeriodePublic:
+    public: Public
+    date_debut: datetime.date
+    date_fin: datetime.date | None = None
+
+
+def trouver_beneficiaire(*, nom: str, prenom: str, date_naissance: datetime.date) -> Beneficiaire | None:
+    """Exact match on name, first name and birth date, accents and case ignored."""
+    return Beneficiaire.objects.filter(cle_identite=cle_identite(nom, prenom, date_naissance)).first()
+
+
+def trouver_ou_creer_beneficiaire(
+    *,
+    user,
+    nom: str,
+    prenom: str,
+    date_naissance: datetime.date,
+    sexe: str,
+    commune=None,
+    niveau_qualification: str = "",
+    date_entree: datetime.date | None = None,
+    publics: list[PeriodePublic] = (),
+) -> tuple[Beneficiaire, bool]:
+    """Returns (person, created). An existing person is reused as is; a new one gets the given publics."""
+    existant = trouver_beneficiaire(nom=nom, prenom=prenom, date_naissance=date_naissance)
+    if existant is not None:
+        return existant, False
+    try:
+        with transaction.atomic():
+            personne = Beneficiaire.objects.create(
+                nom=nom.strip(),
+                prenom=prenom.strip(),
+                date_naissance=date_naissance,
+                sexe=sexe,
+                commune=commune,
+                niveau_qualification=niveau_qualification,
+                date_entree=date_entree or timezone.localdate(),
+                cree_par_epci_id=user.epci_id if not user.voit_tout else None,
+            )
+            Eligibilite.objects.bulk_create(
+                Eligibilite(
+                    beneficiaire=personne, public=p.public, date_debut=p.date_debut, date_fin=p.date_fin
+                )
+                for p in publics
+            )
+    except IntegrityError:
+        # Someone created the same person meanwhile: reuse theirs.
+        existant = trouver_beneficiaire(nom=nom, prenom=prenom, date_naissance=date_naissance)
+        if existant is None:
+            raise
+        return existant, False
+    return personne, True

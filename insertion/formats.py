@@ -1,0 +1,40 @@
+"""French number formats: 10 000 h, 1 234 567,89 €, 12,5 %."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+ESPACE_INSECABLE = "\u00a0"
+
+
+def nombre(valeur, decimales: int = 0, *, decimales_facultatives: bool = False) -> str:
+    """Groups thousands with a no-break space and uses a decimal comma."""
+    if valeur is None or valeur == "":
+        return "—"
+    quantite = Decimal(str(valeur)).quantize(Decimal(1).scaleb(-decimales), rounding=ROUND_HALF_UP)
+    signe = "-" if quantite < 0 else ""
+    entier, _, fraction = f"{abs(quantite):.{decimales}f}".partition(".")
+    if decimales_facultatives:
+        fraction = fraction.rstrip("0")
+    groupes = []
+    while entier:
+        groupes.insert(0, entier[-3:])
+        entier = entier[:-3]
+    texte = signe + ESPACE_INSECABLE.join(groupes)
+    return f"{texte},{fraction}" if fraction else texte
+
+
+def heures(valeur) -> str:
+    if valeur is None:
+        return "—"
+    return f"{nombre(valeur, 2, decimales_facultatives=True)}{ESPACE_INSECABLE}h"
+
+
+def euros(valeur) -> str:
+    if valeur is None:
+        return "—"
+    return f"{nombre(valeur, 2)}{ESPACE_INSECABLE}€"
+
+
+def pourcentage(valeur, decimales: int = 1) -> str:
+    if valeur is None:
+        return "—"
+    return f"{nombre(valeur, decimales)}{ESPACE_INSECABLE}%"

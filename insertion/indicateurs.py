@@ -1,0 +1,261 @@
+"""Figures of the dashboard and the yearly bilan, computed in the database in a fixed number of queries.
+
+Hours count toward the year of the month they were worked in. Validated hours are achieved; declared ones are
+shown apart; rejected ones count nowhere. A person counts as BRSA for a month when a BRSA eligibility period
+overlaps that month.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+
+from beneficiaires.enums import CodePublic
+from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
+from marches.models import Marche
+from territoires.models import Epci
+
+from .enums import Statut
+from .models import Clause, HeuresRealisees, Objectif
+
+HEURES_PAR_ETP = Decimal(1607)
+ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+@dataclass(frozen=True)
+class Perimetre:
+    """What a dashboard covers: a year, and the whole Département or one EPCI."""
+
+    annee: int
+    epci: Epci | None = None
+
+    @property
+    def debut(self):
+        return datetime.date(self.annee, 1, 1)
+
+    @property
+    def fin(self):
+        return datetime.date(self.annee, 12, 31)
+
+
+def perimetre_pour(*, user, annee: int, epci: Epci | None) -> Perimetre:
+    """EPCI clerks and EPCI readers are locked to their EPCI, whatever they ask."""
+    if not user.voit_tout and user.epci_id:
+        return Perimetre(annee=annee, epci=user.epci)
+    return Perimetre(annee=annee, epci=epci)
+
+
+def _public_ce_mois(code):
+    """Exists() over the row's person and month: a period of that public overlapping the month."""
+    return Exists(
+        Eligibilite.objects.annotate(mois_debut=TruncMonth("date_debut")).filter(
+            Q(date_fin__isnull=True) | Q(date_fin__gte=OuterRef("mois")),
+            beneficiaire_id=OuterRef("beneficiaire_id"),
+            public__code=code,
+            mois_debut__lte=OuterRef("mois"),
+        )
+    )
+
+
+def heures_du_perimetre(*, user, perimetre: Perimetre):
+    rangees = HeuresRealisees.objects.for_user(user).filter(mois__year=perimetre.annee)
+    if perimetre.epci is not None:
+        rangees = rangees.filter(clause__lot__marche__epci=perimetre.epci)
+    return rangees
+
+
+def marches_du_perimetre(*, user, perimetre: Perimetre):
+    """Contracts with a clause, in execution during the year."""
+    marches = Marche.objects.for_user(user).filter(
+        date_debut__lte=perimetre.fin, date_fin__gte=perimetre.debut
+    )
+    if perimetre.epci is not None:
+        marches = marches.filter(epci=perimetre.epci)
+    return marches.filter(Exists(Clause.objects.filter(lot__marche=OuterRef("pk"))))
+
+
+def _somme(statut=None, **filtre):
+    condition = Q(**filtre)
+    if statut is not None:
+        condition &= Q(statut=statut)
+    return Coalesce(Sum("heures", filter=condition), ZERO)
+
+
+def synthese(*, user, perimetre: Perimetre) -> dict:
+    rangees = heures_du_perimetre(user=user, perimetre=perimetre).annotate(
+        brsa=_public_ce_mois(CodePublic.BRSA)
+    )
+    totaux = rangees.aggregate(
+        heures_validees=_somme(Statut.VALIDEES),
+        heures_declarees=_somme(Statut.DECLAREES),
+        heures_brsa=_somme(Statut.VALIDEES, brsa=True),
+        nb_beneficiaires=Count("beneficiaire", filter=Q(statut=Statut.VALIDEES), distinct=True),
+        nb_beneficiaires_brsa=Count(
+            "beneficiaire", filter=Q(statut=Statut.VALIDEES, brsa=True), distinct=True
+        ),
+    )
+    marches = marches_du_perimetre(user=user, perimetre=perimetre)
+    totaux |= Clause.objects.filter(lot__marche__in=marches).aggregate(
+        nb_marches=Count("lot__marche", distinct=True),
+        heures_reservees=Coalesce(Sum("heures_reservees"), ZERO),
+    )
+    objectif = (
+        Objectif.objects.filter(annee=perimetre.annee, epci=perimetre.epci)
+        .values_list("heures", flat=True)
+        .first()
+    )
+    validees = totaux["heures_validees"]
+    totaux |= {
+        "annee": perimetre.annee,
+        "objectif_heures": objectif,
+        "etp": (validees / HEURES_PAR_ETP).quantize(Decimal("0.01")),
+        "part_brsa": _part(totaux["heures_brsa"], validees),
+        "progression": _part(validees, objectif),
+        "heures_restantes": max(Decimal(objectif) - validees, Decimal(0)) if objectif else None,
+    }
+    return totaux
+
+
+def _part(numerateur, denominateur):
+    if not denominateur:
+        return None
+    return (Decimal(numerateur) * 100 / Decimal(denominateur)).quantize(Decimal("0.1"))
+
+
+def par_mois(*, user, perimetre: Perimetre) -> list[dict]:
+    """Twelve months of the year, with validated and declared hours and the cumulative validated hours."""
+    lignes = {
+        ligne["mois"]: ligne
+        for ligne in heures_du_perimetre(user=user, perimetre=perimetre)
+        .values("mois")
+        .annotate(heures_validees=_somme(Statut.VALIDEES), heures_declarees=_somme(Statut.DECLAREES))
+        .order_by("mois")
+    }
+    cumul = Decimal(0)
+    resultat = []
+    for numero in range(1, 13):
+        mois = datetime.date(perimetre.annee, numero, 1)
+        ligne = lignes.get(mois, {})
+        validees = ligne.get("heures_validees", Decimal(0))
+        cumul += validees
+        resultat.append(
+            {
+                "mois": mois,
+                "heures_validees": validees,
+                "heures_declarees": ligne.get("heures_declarees", Decimal(0)),
+                "cumul_validees": cumul,
+            }
+        )
+    return resultat
+
+
+def par_epci(*, user, perimetre: Perimetre) -> list[dict]:
+    return list(
+        heures_du_perimetre(user=user, perimetre=perimetre)
+        .values(siren=F("clause__lot__marche__epci__siren"), nom=F("clause__lot__marche__epci__nom"))
+        .annotate(
+            heures_validees=_somme(Statut.VALIDEES),
+            heures_declarees=_somme(Statut.DECLAREES),
+            nb_beneficiaires=Count("beneficiaire", filter=Q(statut=Statut.VALIDEES), distinct=True),
+        )
+        .order_by("-heures_validees", "nom")
+    )
+
+
+def par_acheteur(*, user, perimetre: Perimetre) -> list[dict]:
+    return list(
+        heures_du_perimetre(user=user, perimetre=perimetre)
+        .values(siret=F("clause__lot__marche__acheteur__siret"), nom=F("clause__lot__marche__acheteur__nom"))
+        .annotate(heures_validees=_somme(Statut.VALIDEES), heures_declarees=_somme(Statut.DECLAREES))
+        .order_by("-heures_validees", "nom")
+    )
+
+
+def par_modalite(*, user, perimetre: Perimetre) -> list[dict]:
+    return list(
+        heures_du_perimetre(user=user, perimetre=perimetre)
+        .values("modalite")
+        .annotate(heures_validees=_somme(Statut.VALIDEES))
+        .order_by("-heures_validees")
+    )
+
+
+def par_public(*, user, perimetre: Perimetre) -> list[dict]:
+    """Validated hours and people of each public during the months worked (a person may be in several)."""
+    publics = list(Public.objects.order_by("ordre").values_list("code", "libelle"))
+    rangees = heures_du_perimetre(user=user, perimetre=perimetre).filter(statut=Statut.VALIDEES)
+    rangees = rangees.annotate(**{f"p_{code}": _public_ce_mois(code) for code, _ in publics})
+    totaux = rangees.aggregate(
+        **{
+            f"h_{code}": Coalesce(Sum("heures", filter=Q(**{f"p_{code}": True})), ZERO) for code, _ in publics
+        },
+        **{
+            f"n_{code}": Count("beneficiaire", filter=Q(**{f"p_{code}": True}), distinct=True)
+            for code, _ in publics
+        },
+    )
+    return [
+        {
+            "code": code,
+            "libelle": libelle,
+            "heures_validees": totaux[f"h_{code}"],
+            "nb_beneficiaires": totaux[f"n_{code}"],
+        }
+        for code, libelle in publics
+    ]
+
+
+def personnes(*, user, perimetre: Perimetre):
+    """People with validated hours in the scope and year (for counts by sex, age band, qualification)."""
+    rangees = heures_du_perimetre(user=user, perimetre=perimetre).filter(statut=Statut.VALIDEES)
+    return Beneficiaire.objects.filter(Exists(rangees.filter(beneficiaire=OuterRef("pk"))))
+
+
+def par_sexe(*, user, perimetre: Perimetre) -> list[dict]:
+    return list(
+        personnes(user=user, perimetre=perimetre).values("sexe").annotate(nb=Count("pk")).order_by("sexe")
+    )
+
+
+def par_tranche_age(*, user, perimetre: Perimetre) -> list[dict]:
+    """Age on 31 December of the year: under 26, 26 to 49, 50 and over."""
+    fin = perimetre.fin
+    limite_26 = fin.replace(year=fin.year - 26)
+    limite_50 = fin.replace(year=fin.year - 50)
+    totaux = personnes(user=user, perimetre=perimetre).aggregate(
+        moins_26=Count("pk", filter=Q(date_naissance__gt=limite_26)),
+        de_26_a_49=Count("pk", filter=Q(date_naissance__lte=limite_26, date_naissance__gt=limite_50)),
+        plus_50=Count("pk", filter=Q(date_naissance__lte=limite_50)),
+    )
+    return [
+        {"tranche": "moins de 26 ans", "nb": totaux["moins_26"]},
+        {"tranche": "26 à 49 ans", "nb": totaux["de_26_a_49"]},
+        {"tranche": "50 ans et plus", "nb": totaux["plus_50"]},
+    ]
+
+
+def par_qualification(*, user, perimetre: Perimetre) -> list[dict]:
+    return list(
+        personnes(user=user, perimetre=perimetre)
+        .values("niveau_qualification")
+        .annotate(nb=Count("pk"))
+        .order_by("niveau_qualification")
+    )
+
+
+def sorties_par_categorie(*, user, perimetre: Perimetre) -> list[dict]:
+    """Sorties dated in the year, of people who worked hours in the scope (any year)."""
+    rangees = HeuresRealisees.objects.for_user(user).exclude(statut=Statut.REJETEES)
+    if perimetre.epci is not None:
+        rangees = rangees.filter(clause__lot__marche__epci=perimetre.epci)
+    return list(
+        Sortie.objects.filter(
+            Exists(rangees.filter(beneficiaire=OuterRef("beneficiaire"))),
+            date__year=perimetre.annee,
+        )
+        .values("categorie")
+        .annotate(nb=Count("pk"))
+        .order_by("categorie")
+    )

@@ -1,0 +1,312 @@
+"""Writes on insertion hours: declaration (grid and import), validation and rejection.
+
+Every function takes keyword-only arguments and writes in one transaction: either all rows are written or none.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from beneficiaires.models import Beneficiaire
+from marches.models import Entreprise, Marche
+
+from .enums import Statut
+from .formats import heures as formater_heures
+from .models import HEURES_MAX_PAR_LIGNE, Clause, HeuresRealisees
+from .periodes import libelle_mois, mois_courant, premier_jour
+
+# Monthly hours of one person across all rows: above the alert, the clerk must confirm; above the limit, refused.
+SEUIL_ALERTE_HEURES_MOIS = Decimal(160)
+SEUIL_MAX_HEURES_MOIS = Decimal(250)
+
+
+@dataclass(frozen=True)
+class LigneHeures:
+    clause: Clause
+    mois: datetime.date
+    beneficiaire: Beneficiaire
+    employeur: Entreprise
+    heures: Decimal
+    modalite: str
+    type_contrat: str
+
+    @property
+    def cle(self):
+        return (self.clause.pk, self.beneficiaire.pk, self.employeur.pk, self.mois, self.modalite)
+
+
+@dataclass
+class ErreurLigne:
+    index: int | None  # position of the line in the submission; None for an error on the whole submission
+    message: str
+
+
+class SaisieInvalide(Exception):
+    def __init__(self, erreurs: list[ErreurLigne], *, confirmation_requise: bool = False):
+        super().__init__("; ".join(e.message for e in erreurs))
+        self.erreurs = erreurs
+        # True when the only problems are monthly totals above the alert threshold.
+        self.confirmation_requise = confirmation_requise
+
+
+@dataclass
+class ResultatSaisie:
+    crees: int = 0
+    modifiees: int = 0
+    inchangees: int = 0
+    supprimees: int = 0
+    alertes: list[str] = field(default_factory=list)
+
+
+def _verifier_perimetre(*, user, clauses) -> None:
+    if not (user.is_authenticated and user.peut_declarer):
+        raise PermissionDenied("Votre rôle ne permet pas de déclarer des heures.")
+    marche_ids = {c.lot.marche_id for c in clauses}
+    visibles = set(Marche.objects.for_user(user).filter(pk__in=marche_ids).values_list("pk", flat=True))
+    if visibles != marche_ids:
+        raise PermissionDenied("Ce marché n'est pas rattaché à votre EPCI.")
+
+
+def _erreurs_de_periode(ligne: LigneHeures, index: int, ce_mois: datetime.date) -> list[ErreurLigne]:
+    marche = ligne.clause.lot.marche
+    erreurs = []
+    if ligne.mois > ce_mois:
+        erreurs.append(
+            ErreurLigne(
+                index,
+                f"Impossible de déclarer des heures pour {libelle_mois(ligne.mois)} : ce mois n'est pas commencé.",
+            )
+        )
+    elif not premier_jour(marche.date_debut) <= ligne.mois <= premier_jour(marche.date_fin):
+        erreurs.append(
+            ErreurLigne(
+                index,
+                f"{libelle_mois(ligne.mois).capitalize()} est hors de la période d'exécution du marché "
+                f"{marche.reference} (du {marche.date_debut:%d/%m/%Y} au {marche.date_fin:%d/%m/%Y}).",
+            )
+        )
+    if not Decimal(0) < ligne.heures <= HEURES_MAX_PAR_LIGNE:
+        erreurs.append(
+            ErreurLigne(index, f"Le nombre d'heures doit être compris entre 0 et {HEURES_MAX_PAR_LIGNE}.")
+        )
+    return erreurs
+
+
+def enregistrer_heures(
+    *,
+    user,
+    lignes: list[LigneHeures],
+    suppressions: list[HeuresRealisees] = (),
+    confirmer_depassement: bool = False,
+) -> ResultatSaisie:
+    """Declares hours: creates or updates one row per person × clause × employer × month × modality.
+
+    Checks every line before writing anything; raises SaisieInvalide with all the errors found.
+    A row already validated is locked for EPCI clerks. A changed row goes back to "déclarées".
+    """
+    lignes = list(lignes)
+    suppressions = list(suppressions)
+    clauses = {ligne.clause.pk: ligne.clause for ligne in lignes} | {
+        s.clause_id: s.clause for s in suppressions
+    }
+    _verifier_perimetre(user=user, clauses=clauses.values())
+    est_departement = user.voit_tout
+    ce_mois = mois_courant()
+
+    erreurs: list[ErreurLigne] = []
+    vues: dict[tuple, int] = {}
+    premiere_ligne: dict[tuple, int] = {}  # (person, month) → index of its first line, for error messages
+    for index, ligne in enumerate(lignes):
+        premiere_ligne.setdefault((ligne.beneficiaire.pk, ligne.mois), index)
+        erreurs += _erreurs_de_periode(ligne, index, ce_mois)
+        if ligne.cle in vues:
+            erreurs.append(
+                ErreurLigne(
+                    index,
+                    f"{ligne.beneficiaire} apparaît deux fois pour le même employeur, le même mois et la même modalité.",
+                )
+            )
+        vues.setdefault(ligne.cle, index)
+
+    with transaction.atomic():
+        # Serialise concurrent saves on the same clauses and people: the second waits, then sees the first's rows.
+        list(
+            Clause.objects.select_for_update().filter(pk__in=sorted(clauses)).order_by("pk").values_list("pk")
+        )
+        personnes = sorted({ligne.beneficiaire.pk for ligne in lignes})
+        list(
+            Beneficiaire.objects.select_for_update().filter(pk__in=personnes).order_by("pk").values_list("pk")
+        )
+
+        mois_concernes = {ligne.mois for ligne in lignes}
+        # Locked too (in pk order, like _statuer): a validation under way is waited for, then seen.
+        existantes = {
+            (r.clause_id, r.beneficiaire_id, r.employeur_id, r.mois, r.modalite): r
+            for r in HeuresRealisees.objects.select_for_update()
+            .filter(beneficiaire_id__in=personnes, mois__in=mois_concernes)
+            .order_by("pk")
+        }
+        # Deletions are judged on the rows as they are now, under the lock, not as the caller last saw them.
+        suppressions = list(
+            HeuresRealisees.objects.select_for_update(of=("self",))
+            .select_related("beneficiaire")
+            .filter(pk__in=[s.pk for s in suppressions])
+            .order_by("pk")
+        )
+        a_supprimer = {s.pk for s in suppressions}
+
+        # Monthly totals per person, over every clause, once this submission is applied.
+        totaux: dict[tuple, Decimal] = defaultdict(Decimal)
+        for cle, rangee in existantes.items():
+            if cle not in vues and rangee.pk not in a_supprimer and rangee.statut != Statut.REJETEES:
+                totaux[(rangee.beneficiaire_id, rangee.mois)] += rangee.heures
+        for ligne in lignes:
+            totaux[(ligne.beneficiaire.pk, ligne.mois)] += ligne.heures
+
+        alertes = []
+        noms = {ligne.beneficiaire.pk: ligne.beneficiaire for ligne in lignes}
+        for (personne, mois), total in sorted(totaux.items(), key=lambda item: (item[0][1], item[0][0])):
+            if personne not in noms:
+                continue
+            index = premiere_ligne[(personne, mois)]
+            if total > SEUIL_MAX_HEURES_MOIS:
+                erreurs.append(
+                    ErreurLigne(
+                        index,
+                        f"{noms[personne]} totaliserait {formater_heures(total)} en {libelle_mois(mois)}, tous marchés confondus : "
+                        f"au-delà de {formater_heures(SEUIL_MAX_HEURES_MOIS)} par mois, la saisie est refusée.",
+                    )
+                )
+            elif total > SEUIL_ALERTE_HEURES_MOIS:
+                alertes.append(
+                    f"{noms[personne]} totalise {formater_heures(total)} en {libelle_mois(mois)}, tous marchés confondus "
+                    f"(plus de {formater_heures(SEUIL_ALERTE_HEURES_MOIS)})."
+                )
+
+        maintenant = timezone.now()
+        a_creer, a_modifier, inchangees = [], [], 0
+        for index, ligne in enumerate(lignes):
+            rangee = existantes.get(ligne.cle)
+            if rangee is None:
+                a_creer.append(
+                    HeuresRealisees(
+                        clause=ligne.clause,
+                        beneficiaire=ligne.beneficiaire,
+                        employeur=ligne.employeur,
+                        mois=ligne.mois,
+                        modalite=ligne.modalite,
+                        heures=ligne.heures,
+                        type_contrat=ligne.type_contrat,
+                        statut=Statut.DECLAREES,
+                        saisi_par=user,
+                    )
+                )
+                continue
+            if (
+                rangee.heures == ligne.heures
+                and rangee.type_contrat == ligne.type_contrat
+                and rangee.statut != Statut.REJETEES
+            ):
+                inchangees += 1
+                continue
+            if rangee.statut == Statut.VALIDEES and not est_departement:
+                erreurs.append(
+                    ErreurLigne(
+                        index,
+                        f"Les heures de {ligne.beneficiaire} en {libelle_mois(ligne.mois)} sont déjà validées par le "
+                        "Département : elles ne peuvent plus être modifiées.",
+                    )
+                )
+                continue
+            rangee.heures = ligne.heures
+            rangee.type_contrat = ligne.type_contrat
+            rangee.statut = Statut.DECLAREES
+            rangee.saisi_par = user
+            rangee.valide_par = None
+            rangee.valide_le = None
+            rangee.motif_rejet = ""
+            rangee.modifie_le = maintenant
+            a_modifier.append(rangee)
+
+        for rangee in suppressions:
+            if rangee.statut == Statut.VALIDEES and not est_departement:
+                erreurs.append(
+                    ErreurLigne(
+                        None, f"Les heures validées de {rangee.beneficiaire} ne peuvent pas être supprimées."
+                    )
+                )
+
+        if erreurs:
+            raise SaisieInvalide(sorted(erreurs, key=lambda e: (e.index is not None, e.index or 0)))
+        if alertes and not confirmer_depassement:
+            raise SaisieInvalide([ErreurLigne(None, a) for a in alertes], confirmation_requise=True)
+
+        bulk_create_with_history(a_creer, HeuresRealisees, default_user=user)
+        bulk_update_with_history(
+            a_modifier,
+            HeuresRealisees,
+            [
+                "heures",
+                "type_contrat",
+                "statut",
+                "saisi_par",
+                "valide_par",
+                "valide_le",
+                "motif_rejet",
+                "modifie_le",
+            ],
+            default_user=user,
+        )
+        for rangee in suppressions:
+            rangee.delete()
+    return ResultatSaisie(
+        crees=len(a_creer),
+        modifiees=len(a_modifier),
+        inchangees=inchangees,
+        supprimees=len(suppressions),
+        alertes=alertes,
+    )
+
+
+def valider_heures(*, user, rangees) -> int:
+    """Validates declared rows (Département only). Returns how many were validated."""
+    return _statuer(user=user, rangees=rangees, statut=Statut.VALIDEES, motif="")
+
+
+def rejeter_heures(*, user, rangees, motif: str) -> int:
+    motif = (motif or "").strip()
+    if not motif:
+        raise SaisieInvalide([ErreurLigne(None, "Indiquez le motif du rejet : l'EPCI le verra.")])
+    return _statuer(user=user, rangees=rangees, statut=Statut.REJETEES, motif=motif)
+
+
+def _statuer(*, user, rangees, statut, motif) -> int:
+    if not user.voit_tout:
+        raise PermissionDenied("Seul le Département valide ou rejette les heures.")
+    with transaction.atomic():
+        ids = [r.pk for r in rangees]
+        a_traiter = list(
+            HeuresRealisees.objects.select_for_update()
+            .filter(pk__in=ids, statut=Statut.DECLAREES)
+            .order_by("pk")
+        )
+        maintenant = timezone.now()
+        for rangee in a_traiter:
+            rangee.statut = statut
+            rangee.motif_rejet = motif
+            rangee.valide_par = user
+            rangee.valide_le = maintenant
+            rangee.modifie_le = maintenant
+        bulk_update_with_history(
+            a_traiter,
+            HeuresRealisees,
+            ["statut", "motif_rejet", "valide_par", "valide_le", "modifie_le"],
+            default_user=user,
+        )
+    return len(a_traiter)

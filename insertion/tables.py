@@ -1,0 +1,178 @@
+"""django-tables2 tables of the insertion app, and the export French users open in Excel."""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from io import BytesIO
+
+import django_tables2 as tables
+import openpyxl
+import tablib
+from django.db.models import Case, F, FloatField, When
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.text import Truncator
+from django_tables2.export import TableExport
+
+from . import formats
+from .selectors import taux_realisation
+
+TEMPLATE_TABLEAU = "insertion/marches/tableau.html"
+A_DROITE = {"th": {"class": "text-end"}, "td": {"class": "text-end text-nowrap"}}
+# A cell starting with one of these is read as a formula by spreadsheets (CSV injection).
+DEBUTS_DE_FORMULE = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ExportTableur(TableExport):
+    """TableExport for French spreadsheets.
+
+    XLSX: real dates and numbers, shown as dd/mm/yyyy and 1 234,50; formulas neutralised.
+    CSV: UTF-8 with BOM, `;` separator, decimal comma and dd/mm/yyyy, so that Excel opens it as is.
+    """
+
+    FORMATS_PROPOSES = (TableExport.XLSX, TableExport.CSV)
+
+    def export(self):
+        if self.format == self.XLSX:
+            return _xlsx(self.dataset)
+        if self.format == self.CSV:
+            return _csv(self.dataset)
+        return super().export()
+
+
+def _xlsx(dataset: tablib.Dataset) -> bytes:
+    classeur = openpyxl.load_workbook(BytesIO(dataset.export("xlsx", escape=True)))
+    for ligne in classeur.active.iter_rows(min_row=2):
+        for cellule in ligne:
+            if cellule.is_date:
+                cellule.number_format = "DD/MM/YYYY"
+            elif cellule.data_type == "n" and cellule.value is not None:
+                cellule.number_format = "#,##0.00"
+    sortie = BytesIO()
+    classeur.save(sortie)
+    return sortie.getvalue()
+
+
+def _cellule_csv(valeur) -> str:
+    if valeur is None:
+        return ""
+    if isinstance(valeur, bool):
+        return "oui" if valeur else "non"
+    if isinstance(valeur, int):
+        return str(valeur)
+    if isinstance(valeur, Decimal | float):
+        return f"{valeur:f}".replace(".", ",")
+    if isinstance(valeur, datetime.datetime):
+        return f"{timezone.localtime(valeur):%d/%m/%Y %H:%M}"
+    if isinstance(valeur, datetime.date):
+        return f"{valeur:%d/%m/%Y}"
+    texte = str(valeur)
+    return f"'{texte}" if texte.startswith(DEBUTS_DE_FORMULE) else texte
+
+
+def _csv(dataset: tablib.Dataset) -> str:
+    francais = tablib.Dataset(headers=dataset.headers)
+    for ligne in dataset:
+        francais.append([_cellule_csv(valeur) for valeur in ligne])
+    return "\ufeff" + francais.export("csv", delimiter=";")
+
+
+class ColonneHeures(tables.Column):
+    """Hours: `1 234,5 h` on screen, the number itself in exports."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", A_DROITE)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return formats.heures(value)
+
+    def value(self, value):
+        return value.quantize(Decimal("0.01"))
+
+
+def _trier(queryset, champ, is_descending):
+    """Sorts with empty values last either way, then by reference and id so that pages are stable."""
+    cle = F(champ).desc(nulls_last=True) if is_descending else F(champ).asc(nulls_last=True)
+    return queryset.order_by(cle, "reference", "pk"), True
+
+
+class MarchesTable(tables.Table):
+    """Rows come from selectors.marches_avec_clause(): reserved, declared and validated hours are annotated."""
+
+    reference = tables.Column(
+        "Référence", linkify=("marche", (tables.A("pk"),)), order_by=("reference", "pk")
+    )
+    objet = tables.Column("Objet", order_by=("objet", "pk"))
+    acheteur = tables.Column(
+        "Acheteur", accessor="acheteur__nom", order_by=("acheteur__nom", "reference", "pk")
+    )
+    epci = tables.Column("EPCI", accessor="epci__nom", order_by=("epci__nom", "reference", "pk"), default="—")
+    periode = tables.Column(
+        "Période d'exécution",
+        accessor="date_debut",
+        order_by=("date_debut", "date_fin", "pk"),
+        exclude_from_export=True,
+        attrs={"td": {"class": "text-nowrap"}},
+    )
+    # Exports get the two dates as real dates.
+    date_debut = tables.Column("Début d'exécution", visible=False)
+    date_fin = tables.Column("Fin d'exécution", visible=False)
+    heures_reservees = ColonneHeures("Heures réservées", default="—")
+    heures_declarees = ColonneHeures("Heures déclarées (à valider)")
+    heures_validees = ColonneHeures("Heures validées")
+    taux = tables.Column(
+        "Taux de réalisation", accessor="pk", empty_values=(), attrs=A_DROITE, exclude_from_export=True
+    )
+    # Exports get the rate as a number, the unit in the header.
+    taux_pourcent = tables.Column(
+        "Taux de réalisation (%)", accessor="pk", empty_values=(), visible=False, orderable=False
+    )
+
+    class Meta:
+        template_name = TEMPLATE_TABLEAU
+        attrs = {"class": "table table-striped table-hover align-middle"}
+        empty_text = "Aucun marché avec clause d'insertion dans votre périmètre."
+
+    def __init__(self, *args, caption: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.caption = caption
+
+    def render_objet(self, value):
+        return Truncator(value).chars(150)
+
+    def value_objet(self, value):
+        return value
+
+    def render_periode(self, record):
+        return f"du {record.date_debut:%d/%m/%Y} au {record.date_fin:%d/%m/%Y}"
+
+    def render_taux(self, record):
+        return formats.pourcentage(self._taux(record))
+
+    def value_taux_pourcent(self, record):
+        taux = self._taux(record)
+        return None if taux is None else taux.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @staticmethod
+    def _taux(record):
+        return taux_realisation(validees=record.heures_validees, reservees=record.heures_reservees)
+
+    def order_heures_reservees(self, queryset, is_descending):
+        return _trier(queryset, "heures_reservees", is_descending)
+
+    def order_heures_declarees(self, queryset, is_descending):
+        return _trier(queryset, "heures_declarees", is_descending)
+
+    def order_heures_validees(self, queryset, is_descending):
+        return _trier(queryset, "heures_validees", is_descending)
+
+    def order_taux(self, queryset, is_descending):
+        # Floats: SQLite would divide its integer-stored decimals as integers.
+        taux = Case(
+            When(
+                heures_reservees__gt=0,
+                then=Cast("heures_validees", FloatField()) / Cast("heures_reservees", FloatField()),
+            ),
+            output_field=FloatField(),
+        )
+        return _trier(queryset.annotate(taux_tri=taux), "taux_tri", is_descending)

@@ -1,0 +1,134 @@
+"""Monthly statement import: the upload page, its confirmation step and the template downloads."""
+
+import base64
+import hashlib
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from insertion import releves
+from insertion.formats import nombre
+from insertion.services import SEUIL_ALERTE_HEURES_MOIS, SEUIL_MAX_HEURES_MOIS
+
+# The file waiting for the clerk's confirmation of monthly totals above the alert threshold.
+CLE_SESSION = "import_releve_a_confirmer"
+ERREURS_AFFICHEES_MAX = 500
+
+TYPES_MODELE = {
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", releves.modele_xlsx),
+    "csv": ("text/csv; charset=utf-8", releves.modele_csv),
+}
+
+
+class FormulaireImport(forms.Form):
+    fichier = forms.FileField(
+        label="Fichier du relevé (XLSX ou CSV)",
+        help_text=(
+            f"Au plus {releves.TAILLE_MAX_OCTETS // 1024 // 1024} Mo et {nombre(releves.LIGNES_MAX)} lignes. "
+            "La première ligne porte les en-têtes du modèle."
+        ),
+        widget=forms.FileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
+    )
+
+    def clean_fichier(self):
+        fichier = self.cleaned_data["fichier"]
+        if fichier.size > releves.TAILLE_MAX_OCTETS:
+            raise forms.ValidationError(
+                f"Le fichier pèse plus de {releves.TAILLE_MAX_OCTETS // 1024 // 1024} Mo : découpez le relevé en "
+                "plusieurs fichiers."
+            )
+        contenu = fichier.read()
+        try:
+            self.releve = releves.lire_releve(nom=fichier.name, contenu=contenu)
+        except releves.FichierIllisible as erreur:
+            raise forms.ValidationError(erreur.message) from erreur
+        self.nom, self.contenu = fichier.name, contenu
+        return fichier
+
+
+class FormulaireConfirmation(forms.Form):
+    empreinte = forms.CharField(widget=forms.HiddenInput)
+    je_confirme = forms.BooleanField(
+        label="Je confirme ces totaux mensuels : les heures ont bien été travaillées.",
+        error_messages={"required": "Cochez la case pour confirmer les totaux avant d'importer le fichier."},
+    )
+
+
+def _verifier_acces(user):
+    """Readers have no import page: answer as if it did not exist."""
+    if not user.peut_declarer:
+        raise Http404
+
+
+@require_safe
+def modele(request, format):
+    _verifier_acces(request.user)
+    if format not in TYPES_MODELE:
+        raise Http404
+    type_contenu, generer = TYPES_MODELE[format]
+    reponse = HttpResponse(generer(), content_type=type_contenu)
+    reponse["Content-Disposition"] = f'attachment; filename="modele-releve-heures.{format}"'
+    return reponse
+
+
+def _deposer(request) -> dict:
+    """First step: read and check the uploaded file; import it unless a monthly total needs a confirmation."""
+    request.session.pop(CLE_SESSION, None)
+    formulaire = FormulaireImport(request.POST, request.FILES)
+    if not formulaire.is_valid():
+        return {"formulaire": formulaire}
+    resultat = releves.importer_releve(user=request.user, releve=formulaire.releve)
+    contexte = {"resultat": resultat, "nom_fichier": formulaire.nom}
+    if resultat.confirmation_requise:
+        # Kept in the session so that the clerk confirms without picking the file again.
+        empreinte = hashlib.sha256(formulaire.contenu).hexdigest()
+        request.session[CLE_SESSION] = {
+            "nom": formulaire.nom,
+            "contenu": base64.b64encode(formulaire.contenu).decode("ascii"),
+            "empreinte": empreinte,
+            "alertes": resultat.alertes,
+            "lignes": resultat.lignes,
+        }
+        contexte["confirmation"] = FormulaireConfirmation(initial={"empreinte": empreinte})
+    elif not resultat.ecrit:
+        contexte["formulaire"] = formulaire
+    return contexte
+
+
+def _confirmer(request) -> dict:
+    """Second step: the clerk confirmed the totals above the alert threshold; the file is checked again."""
+    en_attente = request.session.get(CLE_SESSION)
+    if en_attente is None or en_attente["empreinte"] != request.POST.get("empreinte"):
+        messages.error(request, "Le fichier à confirmer n'est plus disponible : déposez-le de nouveau.")
+        return {}
+    confirmation = FormulaireConfirmation(request.POST)
+    if not confirmation.is_valid():
+        resultat = releves.ResultatImport(
+            lignes=en_attente["lignes"], alertes=en_attente["alertes"], confirmation_requise=True
+        )
+        return {"resultat": resultat, "confirmation": confirmation, "nom_fichier": en_attente["nom"]}
+    del request.session[CLE_SESSION]
+    releve = releves.lire_releve(nom=en_attente["nom"], contenu=base64.b64decode(en_attente["contenu"]))
+    resultat = releves.importer_releve(user=request.user, releve=releve, confirmer_depassement=True)
+    return {"resultat": resultat, "nom_fichier": en_attente["nom"]}
+
+
+@require_http_methods(["GET", "POST"])
+def importer(request):
+    _verifier_acces(request.user)
+    contexte = {"formulaire": FormulaireImport(), "confirmation": None, "resultat": None, "nom_fichier": ""}
+    if request.method == "POST":
+        contexte |= _confirmer(request) if "empreinte" in request.POST else _deposer(request)
+    erreurs = contexte["resultat"].erreurs if contexte["resultat"] else []
+    contexte |= {
+        "erreurs": erreurs[:ERREURS_AFFICHEES_MAX],
+        "erreurs_masquees": max(0, len(erreurs) - ERREURS_AFFICHEES_MAX),
+        "colonnes": releves.COLONNES,
+        "valeurs_autorisees": releves.valeurs_autorisees(),
+        "seuil_alerte": SEUIL_ALERTE_HEURES_MOIS,
+        "seuil_max": SEUIL_MAX_HEURES_MOIS,
+    }
+    return render(request, "insertion/import/importer.html", contexte)

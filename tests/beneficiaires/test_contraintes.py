@@ -1,0 +1,123 @@
+import datetime
+
+import pytest
+
+from beneficiaires.enums import CategorieSortie, CodePublic
+from beneficiaires.models import Beneficiaire, Eligibilite, Public
+from tests.contraintes import (
+    Cas,
+    ChampUnique,
+    Doublon,
+    noms_couverts,
+    verifier_acceptation,
+    verifier_champ_unique,
+    verifier_doublon,
+    verifier_message,
+    verifier_refus,
+)
+from tests.factories import BeneficiaireFactory, EligibiliteFactory, SortieFactory, public
+
+CHECKS = [
+    # save() always recomputes the key: only a queryset update can blank it.
+    Cas(
+        "beneficiaire_cle_identite_remplie",
+        BeneficiaireFactory,
+        {"cle_identite": ""},
+        {"cle_identite": "durand|lea|1990-05-04"},
+    ),
+    Cas(
+        "beneficiaire_entree_apres_naissance",
+        BeneficiaireFactory,
+        {"date_naissance": datetime.date(1990, 5, 4), "date_entree": datetime.date(1990, 5, 4)},
+        {"date_naissance": datetime.date(1990, 5, 4), "date_entree": datetime.date(1990, 5, 5)},
+        id="meme-jour",
+    ),
+    Cas(
+        "beneficiaire_entree_apres_naissance",
+        BeneficiaireFactory,
+        {"date_naissance": datetime.date(1990, 5, 4), "date_entree": datetime.date(1989, 1, 1)},
+        id="avant",
+    ),
+    Cas(
+        "eligibilite_fin_apres_debut",
+        EligibiliteFactory,
+        {"date_debut": datetime.date(2025, 3, 1), "date_fin": datetime.date(2025, 2, 28)},
+        {"date_debut": datetime.date(2025, 3, 1), "date_fin": datetime.date(2025, 3, 1)},
+        id="fin-la-veille",
+        message="La fin d'éligibilité doit suivre son début.",
+    ),
+    Cas(
+        "eligibilite_fin_apres_debut",
+        EligibiliteFactory,
+        {"date_debut": datetime.date(2025, 3, 1), "date_fin": datetime.date(2024, 3, 1)},
+        {"date_fin": None},
+        id="sans-fin",
+    ),
+]
+
+
+def _eligibilites_au_meme_public():
+    beneficiaire = BeneficiaireFactory()
+    return (
+        EligibiliteFactory(beneficiaire=beneficiaire, date_debut=datetime.date(2024, 1, 1)),
+        EligibiliteFactory(beneficiaire=beneficiaire, date_debut=datetime.date(2025, 1, 1)),
+    )
+
+
+def _sorties_le_meme_jour():
+    beneficiaire = BeneficiaireFactory()
+    jour = datetime.date(2025, 6, 30)
+    return (
+        SortieFactory(beneficiaire=beneficiaire, date=jour, categorie=CategorieSortie.EMPLOI_DURABLE),
+        SortieFactory(beneficiaire=beneficiaire, date=jour, categorie=CategorieSortie.SORTIE_POSITIVE),
+    )
+
+
+DOUBLONS = [
+    Doublon("eligibilite_unique_par_debut", _eligibilites_au_meme_public, ["date_debut"]),
+    Doublon("sortie_unique", _sorties_le_meme_jour, ["categorie"]),
+]
+
+
+CHAMPS_UNIQUES = [
+    ChampUnique(Beneficiaire, "public_id", BeneficiaireFactory),
+    ChampUnique(Beneficiaire, "cle_identite", BeneficiaireFactory),
+    ChampUnique(Public, "code", paire=lambda: (public(CodePublic.BRSA), public(CodePublic.DELD))),
+]
+
+COUVERTS = noms_couverts(CHECKS, DOUBLONS, CHAMPS_UNIQUES)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("cas", CHECKS, ids=str)
+def test_ecriture_hors_formulaire_refusee(cas):
+    verifier_refus(cas)
+
+
+@pytest.mark.parametrize("cas", [c for c in CHECKS if c.valide], ids=str)
+def test_voisin_valide_accepte(cas):
+    verifier_acceptation(cas)
+
+
+@pytest.mark.parametrize("cas", [c for c in CHECKS if c.message], ids=str)
+def test_validation_du_modele_en_francais(cas):
+    verifier_message(cas)
+
+
+@pytest.mark.parametrize("doublon", DOUBLONS, ids=str)
+def test_doublon_refuse(doublon):
+    verifier_doublon(doublon)
+
+
+@pytest.mark.parametrize("cas", CHAMPS_UNIQUES, ids=str)
+def test_champ_unique(cas):
+    verifier_champ_unique(cas)
+
+
+def test_meme_debut_pour_deux_publics_accepte():
+    premiere = EligibiliteFactory(code=CodePublic.BRSA)
+    EligibiliteFactory(
+        beneficiaire=premiere.beneficiaire, code=CodePublic.RQTH, date_debut=premiere.date_debut
+    )
+    assert Eligibilite.objects.filter(beneficiaire=premiere.beneficiaire).count() == 2

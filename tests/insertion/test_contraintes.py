@@ -1,0 +1,227 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from insertion.enums import Modalite, Statut
+from insertion.models import Clause, HeuresRealisees, Objectif
+from tests.contraintes import (
+    Cas,
+    ChampUnique,
+    Doublon,
+    noms_couverts,
+    verifier_acceptation,
+    verifier_champ_unique,
+    verifier_doublon,
+    verifier_message,
+    verifier_refus,
+    violation,
+)
+from tests.factories import ClauseFactory, EpciFactory, HeuresRealiseesFactory, ObjectifFactory
+
+HEURES_HORS_BORNES = "Les heures d'une ligne doivent être comprises entre 0 et 744."
+REJET_NON_MOTIVE = "Un rejet doit être motivé."
+
+
+def _pourcentage(contrainte, champ):
+    return [
+        Cas(contrainte, ClauseFactory, {champ: Decimal("-0.01")}, {champ: Decimal("0")}, id="negatif"),
+        Cas(contrainte, ClauseFactory, {champ: Decimal("100.01")}, {champ: Decimal("100")}, id="plus-de-100"),
+        Cas(contrainte, ClauseFactory, {champ: Decimal("250")}, {champ: None}, id="vide-accepte"),
+    ]
+
+
+CHECKS = [
+    Cas(
+        "clause_heures_reservees_positives",
+        ClauseFactory,
+        {"heures_reservees": Decimal("-1")},
+        {"heures_reservees": Decimal("0")},
+        id="negatif",
+    ),
+    Cas(
+        "clause_heures_reservees_positives",
+        ClauseFactory,
+        {"heures_reservees": Decimal("-0.01")},
+        {"heures_reservees": None},
+        id="non-calibree-acceptee",
+    ),
+    *_pourcentage("clause_part_main_oeuvre_pourcentage", "part_main_oeuvre"),
+    *_pourcentage("clause_taux_insertion_pourcentage", "taux_insertion"),
+    Cas(
+        "clause_cout_horaire_positif",
+        ClauseFactory,
+        {"cout_horaire": Decimal("0")},
+        {"cout_horaire": Decimal("0.01")},
+        id="zero",
+    ),
+    Cas(
+        "clause_cout_horaire_positif",
+        ClauseFactory,
+        {"cout_horaire": Decimal("-30")},
+        {"cout_horaire": None},
+        id="negatif",
+    ),
+    Cas(
+        "heures_realisees_entre_0_et_744",
+        HeuresRealiseesFactory,
+        {"heures": Decimal("744.01")},
+        {"heures": Decimal("744")},
+        id="744.01",
+        message=HEURES_HORS_BORNES,
+    ),
+    Cas(
+        "heures_realisees_entre_0_et_744",
+        HeuresRealiseesFactory,
+        {"heures": Decimal("0")},
+        {"heures": Decimal("0.01")},
+        id="zero",
+        message=HEURES_HORS_BORNES,
+    ),
+    Cas(
+        "heures_realisees_entre_0_et_744",
+        HeuresRealiseesFactory,
+        {"heures": Decimal("-7")},
+        id="negatif",
+        message=HEURES_HORS_BORNES,
+    ),
+    Cas(
+        "heures_realisees_mois_premier_jour",
+        HeuresRealiseesFactory,
+        {"mois": datetime.date(2026, 3, 2)},
+        {"mois": datetime.date(2026, 3, 1)},
+        id="2-mars",
+    ),
+    Cas(
+        "heures_realisees_mois_premier_jour",
+        HeuresRealiseesFactory,
+        {"mois": datetime.date(2026, 1, 31)},
+        {"mois": datetime.date(2026, 12, 1)},
+        id="31-janvier",
+    ),
+    Cas(
+        "heures_realisees_rejet_motive",
+        HeuresRealiseesFactory,
+        {"statut": Statut.REJETEES, "motif_rejet": ""},
+        {"statut": Statut.REJETEES, "motif_rejet": "Personne non éligible à cette date."},
+        id="rejet-sans-motif",
+        message=REJET_NON_MOTIVE,
+    ),
+    Cas(
+        "heures_realisees_rejet_motive",
+        lambda: HeuresRealiseesFactory(rejetees=True),
+        {"motif_rejet": ""},
+        {"statut": Statut.VALIDEES, "motif_rejet": ""},
+        id="motif-efface",
+        message=REJET_NON_MOTIVE,
+    ),
+    Cas("objectif_heures_positives", ObjectifFactory, {"heures": 0}, {"heures": 1}),
+    Cas("objectif_annee_plausible", ObjectifFactory, {"annee": 1999}, {"annee": 2000}, id="1999"),
+    Cas("objectif_annee_plausible", ObjectifFactory, {"annee": 2101}, {"annee": 2100}, id="2101"),
+]
+
+
+def _heures_de_la_meme_ligne():
+    premiere = HeuresRealiseesFactory(modalite=Modalite.EMBAUCHE_DIRECTE)
+    seconde = HeuresRealiseesFactory(
+        clause=premiere.clause,
+        beneficiaire=premiere.beneficiaire,
+        employeur=premiere.employeur,
+        mois=premiere.mois,
+        modalite=Modalite.MISE_A_DISPOSITION,
+    )
+    return premiere, seconde
+
+
+def _objectifs_departement():
+    return ObjectifFactory(annee=2025, epci=None), ObjectifFactory(annee=2026, epci=None)
+
+
+def _objectifs_du_meme_epci():
+    epci = EpciFactory()
+    return ObjectifFactory(annee=2025, epci=epci), ObjectifFactory(annee=2026, epci=epci)
+
+
+DOUBLONS = [
+    Doublon("heures_realisees_ligne_unique", _heures_de_la_meme_ligne, ["modalite"]),
+    Doublon("objectif_departement_unique_par_annee", _objectifs_departement, ["annee"]),
+    Doublon("objectif_epci_unique_par_annee", _objectifs_du_meme_epci, ["annee"]),
+]
+
+CHAMPS_UNIQUES = [ChampUnique(Clause, "lot", ClauseFactory)]
+
+COUVERTS = noms_couverts(CHECKS, DOUBLONS, CHAMPS_UNIQUES)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("cas", CHECKS, ids=str)
+def test_ecriture_hors_formulaire_refusee(cas):
+    verifier_refus(cas)
+
+
+@pytest.mark.parametrize("cas", [c for c in CHECKS if c.valide], ids=str)
+def test_voisin_valide_accepte(cas):
+    verifier_acceptation(cas)
+
+
+@pytest.mark.parametrize("cas", [c for c in CHECKS if c.message], ids=str)
+def test_validation_du_modele_en_francais(cas):
+    verifier_message(cas)
+
+
+@pytest.mark.parametrize("doublon", DOUBLONS, ids=str)
+def test_doublon_refuse(doublon):
+    verifier_doublon(doublon)
+
+
+@pytest.mark.parametrize("cas", CHAMPS_UNIQUES, ids=str)
+def test_champ_unique(cas):
+    verifier_champ_unique(cas)
+
+
+@pytest.mark.parametrize(("heures", "acceptees"), [("744", True), ("744.01", False), ("0", False)])
+def test_creation_en_masse_bornee(heures, acceptees):
+    modele = HeuresRealiseesFactory()
+    ligne = HeuresRealisees(
+        clause=modele.clause,
+        beneficiaire=modele.beneficiaire,
+        employeur=modele.employeur,
+        mois=datetime.date(2020, 1, 1),
+        heures=Decimal(heures),
+        modalite=Modalite.FORMATION,
+        type_contrat=modele.type_contrat,
+    )
+    if acceptees:
+        HeuresRealisees.objects.bulk_create([ligne])
+    else:
+        with violation("heures_realisees_entre_0_et_744"):
+            HeuresRealisees.objects.bulk_create([ligne])
+    assert HeuresRealisees.objects.filter(mois=datetime.date(2020, 1, 1)).exists() is acceptees
+
+
+def test_objectif_du_departement_et_d_un_epci_la_meme_annee():
+    ObjectifFactory(annee=2026, epci=None, heures=10_000)
+    ObjectifFactory(annee=2026, pour_epci=True)
+    ObjectifFactory(annee=2026, pour_epci=True)
+    assert Objectif.objects.filter(annee=2026).count() == 3
+
+
+def test_deux_objectifs_du_departement_la_meme_annee_refuses_a_la_creation():
+    # A plain unique (annee, epci) would let this through: NULLs are distinct in SQL.
+    Objectif.objects.create(annee=2018, heures=10_000)
+    with violation("objectif_departement_unique_par_annee"):
+        Objectif.objects.create(annee=2018, heures=12_000)
+    assert Objectif.objects.get(annee=2018).heures == 10_000
+
+
+def test_meme_ligne_un_autre_mois_acceptee():
+    premiere = HeuresRealiseesFactory(mois=datetime.date(2026, 1, 1))
+    HeuresRealiseesFactory(
+        clause=premiere.clause,
+        beneficiaire=premiere.beneficiaire,
+        employeur=premiere.employeur,
+        modalite=premiere.modalite,
+        mois=datetime.date(2026, 2, 1),
+    )
+    assert HeuresRealisees.objects.filter(clause=premiere.clause).count() == 2

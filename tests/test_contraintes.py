@@ -1,0 +1,52 @@
+"""Every database constraint and unique field of the portal's models has a test that writes a violating row.
+
+A new constraint (or unique field) without a case in its app's `test_contraintes.py` makes this fail.
+"""
+
+from django.apps import apps
+
+from tests.beneficiaires.test_contraintes import COUVERTS as BENEFICIAIRES
+from tests.comptes.test_contraintes import COUVERTS as COMPTES
+from tests.insertion.test_contraintes import COUVERTS as INSERTION
+from tests.marches.test_contraintes import COUVERTS as MARCHES
+from tests.territoires.test_contraintes import COUVERTS as TERRITOIRES
+
+APPLICATIONS = ["territoires", "comptes", "marches", "beneficiaires", "insertion"]
+COUVERTS = TERRITOIRES | COMPTES | MARCHES | BENEFICIAIRES | INSERTION
+
+
+def _modeles():
+    for label in APPLICATIONS:
+        for modele in apps.get_app_config(label).get_models():
+            if not modele.__name__.startswith("Historical"):
+                yield modele
+
+
+def _contraintes():
+    return {contrainte.name for modele in _modeles() for contrainte in modele._meta.constraints}
+
+
+def _champs_uniques():
+    return {
+        f"{modele._meta.label}.{champ.name}"
+        for modele in _modeles()
+        for champ in modele._meta.concrete_fields
+        if champ.unique and not champ.primary_key
+    }
+
+
+def test_chaque_contrainte_a_son_test():
+    attendus = _contraintes() | _champs_uniques()
+    assert attendus - COUVERTS == set(), "contraintes sans test"
+    assert COUVERTS - attendus == set(), "tests de contraintes qui n'existent plus"
+
+
+def test_l_inventaire_voit_les_contraintes():
+    # Guards the inventory itself: an empty walk would make the test above pass vacuously.
+    assert {
+        "heures_realisees_entre_0_et_744",
+        "objectif_epci_unique_par_annee",
+        "user_agent_epci_a_un_epci",
+    } <= (_contraintes())
+    assert {"marches.Acheteur.siret", "beneficiaires.Beneficiaire.public_id"} <= _champs_uniques()
+    assert len(_contraintes()) >= 30
