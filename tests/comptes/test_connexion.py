@@ -109,7 +109,8 @@ def test_accueil_d_un_lecteur_d_epci(client):
     texte = _texte(client.get("/"))
     assert '<dd class="col-sm-9">lecteur (chiffres agrégés)</dd>' in texte
     assert '<dd class="col-sm-9">Mauges Communauté</dd>' in texte
-    assert "Consulter les chiffres agrégés de Mauges Communauté." in texte
+    assert "Consulter les chiffres agrégés</a> de Mauges Communauté." in texte
+    assert "/saisie/" not in texte.split("</nav>", 1)[1]
 
 
 def test_lien_d_administration_reserve_au_staff(client):
