@@ -46,7 +46,8 @@ def _xlsx(dataset: tablib.Dataset) -> bytes:
             if cellule.is_date:
                 cellule.number_format = "DD/MM/YYYY"
             elif cellule.data_type == "n" and cellule.value is not None:
-                cellule.number_format = "#,##0.00"
+                entier = float(cellule.value).is_integer()
+                cellule.number_format = "#,##0" if entier else "#,##0.00"
     sortie = BytesIO()
     classeur.save(sortie)
     return sortie.getvalue()

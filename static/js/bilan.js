@@ -1,0 +1,12 @@
+// "Imprimer" button of the yearly bilan: shown only when JavaScript runs.
+(function () {
+  "use strict";
+  var bouton = document.getElementById("bouton-imprimer");
+  if (!bouton) {
+    return;
+  }
+  bouton.hidden = false;
+  bouton.addEventListener("click", function () {
+    window.print();
+  });
+})();
