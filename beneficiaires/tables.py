@@ -4,7 +4,7 @@ from django.utils.html import format_html, format_html_join
 from .enums import CodePublic
 from .models import Beneficiaire
 
-TEMPLATE_TABLEAU = "beneficiaires/tableau.html"
+TEMPLATE_TABLEAU = "tableau.html"
 
 HEURES = "{% load formats_fr %}{{ value|heures }}"
 ALIGNE_A_DROITE = {"th": {"class": "text-end"}, "td": {"class": "text-end text-nowrap"}}

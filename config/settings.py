@@ -133,7 +133,8 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
 )
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+# Bootstrap 5 tables with a caption, the sort state for screen readers and French pagination.
+DJANGO_TABLES2_TEMPLATE = "tableau.html"
 
 LOGGING = {
     "version": 1,

@@ -16,7 +16,7 @@ from django_tables2.export import TableExport
 from . import formats
 from .selectors import taux_realisation
 
-TEMPLATE_TABLEAU = "insertion/marches/tableau.html"
+TEMPLATE_TABLEAU = "tableau.html"
 A_DROITE = {"th": {"class": "text-end"}, "td": {"class": "text-end text-nowrap"}}
 # A cell starting with one of these is read as a formula by spreadsheets (CSV injection).
 DEBUTS_DE_FORMULE = ("=", "+", "-", "@", "\t", "\r")
