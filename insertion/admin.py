@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from beneficiaires.admin import SuperuserOnlyAdminMixin
 
-from .models import Clause, HeuresRealisees, Objectif
+from .models import Clause, HeuresRealisees, Objectif, ParametresCalibrage
 
 
 @admin.register(Clause)
@@ -39,3 +39,11 @@ class ObjectifAdmin(admin.ModelAdmin):
     list_filter = ["annee", "epci"]
     list_select_related = ["epci"]
     autocomplete_fields = ["epci"]
+
+
+@admin.register(ParametresCalibrage)
+class ParametresCalibrageAdmin(admin.ModelAdmin):
+    """Defaults proposed by the reserved-hours calculator, per nature of contract."""
+
+    list_display = ["nature", "part_main_oeuvre", "taux_insertion", "cout_horaire"]
+    list_editable = ["part_main_oeuvre", "taux_insertion", "cout_horaire"]

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from marches.enums import NatureMarche
+
 from .enums import BaseJuridique, Modalite, Statut, TypeContrat
 
 HEURES_MAX_PAR_LIGNE = 744  # 31 days × 24 hours
@@ -77,6 +79,40 @@ class Clause(models.Model):
         montant, part, taux, cout = entrees
         heures = montant * (part / 100) * (taux / 100) / cout
         return heures.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+
+
+class ParametresCalibrage(models.Model):
+    """Default inputs of the reserved-hours calculator for one nature of contract (reference data)."""
+
+    nature = models.CharField("nature du marché", max_length=20, choices=NatureMarche.choices, unique=True)
+    part_main_oeuvre = models.DecimalField("part de main-d'œuvre (%)", max_digits=5, decimal_places=2)
+    taux_insertion = models.DecimalField("taux d'insertion (%)", max_digits=5, decimal_places=2)
+    cout_horaire = models.DecimalField("coût horaire (€/h)", max_digits=7, decimal_places=2)
+
+    class Meta:
+        verbose_name = "paramètres de calibrage"
+        verbose_name_plural = "paramètres de calibrage"
+        ordering = ["nature"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(part_main_oeuvre__gte=0, part_main_oeuvre__lte=100),
+                name="parametres_calibrage_part_main_oeuvre_pourcentage",
+                violation_error_message="La part de main-d'œuvre est un pourcentage entre 0 et 100.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(taux_insertion__gte=0, taux_insertion__lte=100),
+                name="parametres_calibrage_taux_insertion_pourcentage",
+                violation_error_message="Le taux d'insertion est un pourcentage entre 0 et 100.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cout_horaire__gt=0),
+                name="parametres_calibrage_cout_horaire_positif",
+                violation_error_message="Le coût horaire doit être supérieur à 0.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Paramètres de calibrage — {self.get_nature_display()}"
 
 
 class HeuresRealiseesQuerySet(models.QuerySet):

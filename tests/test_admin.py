@@ -10,7 +10,7 @@ from django.urls import reverse
 from beneficiaires.enums import CodePublic
 from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
 from comptes.models import User
-from insertion.models import Clause, HeuresRealisees, Objectif
+from insertion.models import Clause, HeuresRealisees, Objectif, ParametresCalibrage
 from marches.models import Acheteur, Entreprise, Lot, Marche
 from territoires.models import Commune, Epci
 from tests import factories
@@ -27,6 +27,10 @@ FABRIQUES = {
     Clause: factories.ClauseFactory,
     HeuresRealisees: factories.HeuresRealiseesFactory,
     Objectif: factories.ObjectifFactory,
+    # Reference rows of a data migration (one per nature): a transactional test's flush may have emptied them.
+    ParametresCalibrage: lambda: ParametresCalibrage.objects.get_or_create(
+        nature="travaux", defaults={"part_main_oeuvre": 50, "taux_insertion": 5, "cout_horaire": 30}
+    )[0],
     Public: lambda: factories.public(CodePublic.BRSA),
     Beneficiaire: factories.BeneficiaireFactory,
     Eligibilite: factories.EligibiliteFactory,

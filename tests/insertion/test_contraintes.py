@@ -4,7 +4,8 @@ from decimal import Decimal
 import pytest
 
 from insertion.enums import Modalite, Statut
-from insertion.models import Clause, HeuresRealisees, Objectif
+from insertion.models import Clause, HeuresRealisees, Objectif, ParametresCalibrage
+from marches.enums import NatureMarche
 from tests.contraintes import (
     Cas,
     ChampUnique,
@@ -21,6 +22,28 @@ from tests.factories import ClauseFactory, EpciFactory, HeuresRealiseesFactory, 
 
 HEURES_HORS_BORNES = "Les heures d'une ligne doivent être comprises entre 0 et 744."
 REJET_NON_MOTIVE = "Un rejet doit être motivé."
+
+
+def _parametres(nature=NatureMarche.TRAVAUX):
+    """The reference row of a data migration; recreated if a transactional test's flush emptied the table."""
+    return ParametresCalibrage.objects.get_or_create(
+        nature=nature,
+        defaults={"part_main_oeuvre": Decimal(50), "taux_insertion": Decimal(5), "cout_horaire": Decimal(30)},
+    )[0]
+
+
+def _pourcentage_par_defaut(contrainte, champ, message):
+    return [
+        Cas(contrainte, _parametres, {champ: Decimal("-0.01")}, {champ: Decimal("0")}, "negatif", message),
+        Cas(
+            contrainte,
+            _parametres,
+            {champ: Decimal("100.01")},
+            {champ: Decimal("100")},
+            "plus-de-100",
+            message,
+        ),
+    ]
 
 
 def _pourcentage(contrainte, champ):
@@ -115,6 +138,31 @@ CHECKS = [
         id="motif-efface",
         message=REJET_NON_MOTIVE,
     ),
+    *_pourcentage_par_defaut(
+        "parametres_calibrage_part_main_oeuvre_pourcentage",
+        "part_main_oeuvre",
+        "La part de main-d'œuvre est un pourcentage entre 0 et 100.",
+    ),
+    *_pourcentage_par_defaut(
+        "parametres_calibrage_taux_insertion_pourcentage",
+        "taux_insertion",
+        "Le taux d'insertion est un pourcentage entre 0 et 100.",
+    ),
+    Cas(
+        "parametres_calibrage_cout_horaire_positif",
+        _parametres,
+        {"cout_horaire": Decimal("0")},
+        {"cout_horaire": Decimal("0.01")},
+        id="zero",
+        message="Le coût horaire doit être supérieur à 0.",
+    ),
+    Cas(
+        "parametres_calibrage_cout_horaire_positif",
+        _parametres,
+        {"cout_horaire": Decimal("-28")},
+        id="negatif",
+        message="Le coût horaire doit être supérieur à 0.",
+    ),
     Cas("objectif_heures_positives", ObjectifFactory, {"heures": 0}, {"heures": 1}),
     Cas("objectif_annee_plausible", ObjectifFactory, {"annee": 1999}, {"annee": 2000}, id="1999"),
     Cas("objectif_annee_plausible", ObjectifFactory, {"annee": 2101}, {"annee": 2100}, id="2101"),
@@ -148,7 +196,14 @@ DOUBLONS = [
     Doublon("objectif_epci_unique_par_annee", _objectifs_du_meme_epci, ["annee"]),
 ]
 
-CHAMPS_UNIQUES = [ChampUnique(Clause, "lot", ClauseFactory)]
+CHAMPS_UNIQUES = [
+    ChampUnique(Clause, "lot", ClauseFactory),
+    ChampUnique(
+        ParametresCalibrage,
+        "nature",
+        paire=lambda: (_parametres(NatureMarche.TRAVAUX), _parametres(NatureMarche.SERVICES)),
+    ),
+]
 
 COUVERTS = noms_couverts(CHECKS, DOUBLONS, CHAMPS_UNIQUES)
 
