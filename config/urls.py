@@ -9,6 +9,7 @@ admin.site.index_title = "Données de référence"
 
 urlpatterns = [
     path("", include("comptes.urls")),
+    path("", include("marches.urls")),
     path("", include("insertion.urls")),
     path("", include("beneficiaires.urls")),
     # One sign-in page for the whole portal, the admin included.

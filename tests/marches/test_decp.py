@@ -1,0 +1,543 @@
+"""DECP import, marches side: reading the file in a stream, mapping one record, writing buyers, companies,
+contracts and their lot. The command, the clauses and the portal page are in tests/insertion/test_import_decp.py."""
+
+import datetime
+import io
+import json
+from decimal import Decimal
+
+import ijson
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from marches import decp
+from marches.decp import EnregistrementInvalide, ImportDecpImpossible, importer_decp, lire_marche
+from marches.enums import NatureMarche, TypeAcheteur, TypeIdentifiant
+from marches.models import Acheteur, Entreprise, Lot, Marche
+from tests.factories import (
+    AcheteurFactory,
+    CommuneFactory,
+    EntrepriseFactory,
+    EpciFactory,
+    LotFactory,
+    MarcheFactory,
+    siren_aleatoire,
+    siret_aleatoire,
+)
+
+SIRET_ACHETEUR = "21490007800012"  # commune d'Angers
+SIRET_TITULAIRE = "73282932000074"
+
+
+def enregistrement(**valeurs) -> dict:
+    """A clean 2024-format marché; keyword arguments replace or add fields (None removes one)."""
+    donnees = {
+        "id": "2024-001",
+        "acheteur": {"id": SIRET_ACHETEUR},
+        "nature": "Marché",
+        "objet": "Entretien des espaces verts",
+        "codeCPV": "77310000",
+        "procedure": "Procédure adaptée",
+        "lieuExecution": {"code": "49000", "typeCode": "Code postal"},
+        "dureeMois": 12,
+        "dateNotification": "2024-03-15",
+        "datePublicationDonnees": "2024-03-20",
+        "montant": 120000,
+        "titulaires": [{"titulaire": {"typeIdentifiant": "SIRET", "id": SIRET_TITULAIRE}}],
+        "considerationsSociales": {"considerationSociale": ["Clause sociale"]},
+    }
+    donnees.update(valeurs)
+    return {cle: valeur for cle, valeur in donnees.items() if valeur is not None}
+
+
+def fichier(marches: list, concessions: list | None = None) -> io.BytesIO:
+    enveloppe = {"marches": {"marche": marches, "contrat-concession": concessions or []}}
+    return io.BytesIO(json.dumps(enveloppe, ensure_ascii=False).encode())
+
+
+def importer(marches: list, **options):
+    return importer_decp(fichier=fichier(marches), **options)
+
+
+# --- mapping one record --------------------------------------------------------------------------
+
+
+def test_lecture_d_un_marche():
+    marche = lire_marche(enregistrement())
+    assert marche.uid == SIRET_ACHETEUR + "2024-001"
+    assert marche.reference == "2024-001"
+    assert marche.nature == NatureMarche.SERVICES
+    assert marche.montant == Decimal("120000.00")
+    assert marche.date_notification == datetime.date(2024, 3, 15)
+    assert marche.date_fin == datetime.date(2025, 3, 15)
+    assert marche.clause_sociale and not marche.critere_social and not marche.marche_reserve
+    assert [(t.type_identifiant, t.identifiant) for t in marche.titulaires] == [("SIRET", SIRET_TITULAIRE)]
+
+
+@pytest.mark.parametrize(
+    ("code_cpv", "nature", "par_defaut"),
+    [
+        ("45000000", NatureMarche.TRAVAUX, False),
+        ("45233140-2", NatureMarche.TRAVAUX, False),
+        ("03310000", NatureMarche.FOURNITURES, False),
+        ("44316000", NatureMarche.FOURNITURES, False),
+        ("48000000", NatureMarche.FOURNITURES, False),
+        ("50720000", NatureMarche.SERVICES, False),
+        ("98000000", NatureMarche.SERVICES, False),
+        ("", NatureMarche.SERVICES, True),
+        ("XX", NatureMarche.SERVICES, True),
+        ("99000000", NatureMarche.SERVICES, True),
+    ],
+)
+def test_nature_d_apres_la_division_cpv(code_cpv, nature, par_defaut):
+    marche = lire_marche(enregistrement(codeCPV=code_cpv))
+    assert (marche.nature, marche.nature_par_defaut) == (nature, par_defaut)
+
+
+def test_la_derniere_modification_donne_le_montant_et_la_duree():
+    # listed out of order: the notification date decides, not the position
+    modifications = [
+        {"modification": {"id": 2, "dateNotificationModification": "2024-09-01", "montant": 150000}},
+        {"modification": {"id": 1, "dateNotificationModification": "2024-05-01", "montant": 130000}},
+        {"modification": {"id": 3, "dateNotificationModification": "2024-10-01", "dureeMois": 24}},
+    ]
+    marche = lire_marche(enregistrement(modifications=modifications))
+    assert marche.montant == Decimal("150000")
+    assert marche.date_fin == datetime.date(2026, 3, 15)
+
+
+def test_fin_d_execution_au_dernier_jour_du_mois_et_sans_duree():
+    assert lire_marche(enregistrement(dateNotification="2024-01-31", dureeMois=1)).date_fin == datetime.date(
+        2024, 2, 29
+    )
+    sans_duree = lire_marche(enregistrement(dureeMois=None))
+    assert sans_duree.date_fin == sans_duree.date_notification
+
+
+def test_considerations_multiples_ou_ecrites_comme_une_chaine():
+    multiples = lire_marche(
+        enregistrement(considerationsSociales={"considerationSociale": ["Critère social", "Marché réservé"]})
+    )
+    assert multiples.critere_social and multiples.marche_reserve and not multiples.clause_sociale
+    chaine = lire_marche(enregistrement(considerationsSociales={"considerationSociale": "Clause sociale"}))
+    assert chaine.considerations == ["Clause sociale"]
+    assert lire_marche(enregistrement(considerationsSociales=None)).considerations == []
+
+
+def test_titulaires_identifiants_autres_que_siret():
+    titulaires = [
+        {"titulaire": {"typeIdentifiant": "TVA", "id": "FR31810059196"}},
+        {"titulaire": {"typeIdentifiant": "RIDET", "id": "8449726326"}},
+        {"titulaire": {"typeIdentifiant": "SIRET", "id": "732 829 320 00074"}},  # spaces dropped
+        {"titulaire": {"typeIdentifiant": "SIRET", "id": "5680065901088"}},  # leading zero lost
+        {"titulaire": {"typeIdentifiant": "SIRET", "id": "73282932000075"}},  # wrong key
+        {"titulaire": {"typeIdentifiant": "DUNS", "id": "123456789"}},  # unknown type
+        {"titulaire": {"typeIdentifiant": "HORS-UE", "id": "US-12-3456789"}},
+    ]
+    marche = lire_marche(enregistrement(titulaires=titulaires))
+    assert [(t.type_identifiant, t.identifiant) for t in marche.titulaires] == [
+        ("TVA", "FR31810059196"),
+        ("RIDET", "8449726326"),
+        ("SIRET", SIRET_TITULAIRE),
+        ("SIRET", "05680065901088"),
+        ("HORS-UE", "US-12-3456789"),
+    ]
+    assert len(marche.avertissements) == 2
+    assert "73282932000075" in marche.avertissements[0]
+    assert "DUNS" in marche.avertissements[1]
+
+
+@pytest.mark.parametrize(
+    ("valeurs", "motif"),
+    [
+        ({"id": None}, "identifiant (id) absent"),
+        ({"id": "  "}, "identifiant (id) absent"),
+        ({"acheteur": None}, "acheteur absent"),
+        ({"acheteur": {"id": "2149000780001"}}, "SIRET de l'acheteur invalide : « 2149000780001 »"),
+        ({"objet": ""}, "objet absent"),
+        ({"montant": None}, "montant absent"),
+        ({"montant": -5}, "montant négatif : -5"),
+        ({"montant": "beaucoup"}, "montant illisible : « beaucoup »"),
+        ({"montant": 1e15}, "montant trop élevé"),
+        (
+            {
+                "modifications": [
+                    {"modification": {"dateNotificationModification": "2024-05-01", "montant": -1}}
+                ]
+            },
+            "montant négatif : -1",
+        ),
+        ({"dateNotification": None}, "date de notification absente"),
+        ({"dateNotification": "15/03/2024"}, "date de notification invalide : « 15/03/2024 »"),
+        ({"dateNotification": "0204-06-06"}, "date de notification invalide : « 0204-06-06 »"),
+        ({"dureeMois": -3}, "durée en mois invalide : -3"),
+        ({"dureeMois": 2.5}, "durée en mois illisible : « 2.5 »"),
+        ({"id": "x" * 90}, "identifiant trop long"),
+    ],
+)
+def test_enregistrements_invalides(valeurs, motif):
+    with pytest.raises(EnregistrementInvalide) as erreur:
+        lire_marche(enregistrement(**valeurs))
+    assert str(erreur.value).startswith(motif)
+
+
+def test_reference_d_un_identifiant_long():
+    long_a, long_b = "A" * 60 + "-lot-1", "A" * 60 + "-lot-2"
+    assert len(decp.reference_pour(long_a)) == 50
+    assert decp.reference_pour(long_a) != decp.reference_pour(long_b)
+    assert decp.reference_pour("2024-001") == "2024-001"
+
+
+# --- reading the file ----------------------------------------------------------------------------
+
+
+def _genres(contenu: bytes):
+    return [genre for genre, _ in decp.lire_enregistrements(io.BytesIO(contenu))]
+
+
+def test_les_trois_enveloppes():
+    marche, concession = enregistrement(), {"id": "C1", "autoriteConcedante": {"id": SIRET_ACHETEUR}}
+    attendu = [decp.MARCHE, decp.CONCESSION]
+    objet = {"marches": {"marche": [marche], "contrat-concession": [concession]}}
+    assert _genres(json.dumps(objet).encode()) == attendu
+    assert _genres(json.dumps({"marches": [marche, concession]}).encode()) == attendu
+    assert _genres(json.dumps([marche, concession]).encode()) == attendu
+    assert _genres(b"\xef\xbb\xbf" + json.dumps([marche]).encode()) == [decp.MARCHE]  # UTF-8 BOM
+    assert _genres(b'{"marches": {"marche": []}}') == []
+
+
+@pytest.mark.parametrize(
+    "contenu",
+    [
+        b'{"departement": {"code": "49"}, "communes": []}',
+        b'{"marches": 3}',
+        b'"marches"',
+        b"[1, 2, 3]",
+        b'[{"code": "49007", "nom": "Angers"}]',
+    ],
+)
+def test_json_qui_n_est_pas_decp(contenu):
+    with pytest.raises(ImportDecpImpossible, match="n'est pas au format DECP"):
+        _genres(contenu)
+
+
+def test_fichier_tronque_ou_pas_json():
+    contenu = json.dumps({"marches": {"marche": [enregistrement(), enregistrement(id="2")]}}).encode()
+    with pytest.raises(ijson.JSONError):
+        _genres(contenu[: len(contenu) // 2])
+    with pytest.raises(ijson.JSONError):
+        _genres(b"id;acheteur\n1;2\n")
+
+
+def test_message_d_un_fichier_tronque():
+    message = decp.message_json_invalide(ijson.IncompleteJSONError("parse error: premature EOF\n   "), 2048)
+    assert message == (
+        "Ce fichier n'est pas un JSON valide vers l'octet 2\u202f048 : le fichier s'arrête avant la fin des "
+        "données (fichier tronqué ou vide ?). Rien n'a été enregistré."
+    )
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_import_cree_acheteur_entreprise_marche_et_lot():
+    resultat = importer([enregistrement()])
+    assert (resultat.crees, resultat.mis_a_jour, resultat.inchanges) == (1, 0, 0)
+    marche = Marche.objects.select_related("acheteur").get()
+    assert marche.decp_uid == SIRET_ACHETEUR + "2024-001"
+    assert (marche.reference, marche.objet, marche.code_cpv) == (
+        "2024-001",
+        "Entretien des espaces verts",
+        "77310000",
+    )
+    assert (marche.nature, marche.procedure, marche.montant_ht) == (
+        "services",
+        "Procédure adaptée",
+        Decimal("120000"),
+    )
+    assert (marche.date_notification, marche.date_debut, marche.date_fin) == (
+        datetime.date(2024, 3, 15),
+        datetime.date(2024, 3, 15),
+        datetime.date(2025, 3, 15),
+    )
+    assert marche.acheteur.nom == f"Acheteur {SIRET_ACHETEUR}"  # no territory loaded: a placeholder
+    assert marche.acheteur.type == TypeAcheteur.AUTRE
+    lot = Lot.objects.select_related("titulaire").get()
+    assert (lot.marche, lot.numero, lot.intitule, lot.montant_ht) == (
+        marche,
+        1,
+        marche.objet,
+        marche.montant_ht,
+    )
+    assert lot.titulaire.siret == SIRET_TITULAIRE
+    assert lot.titulaire.raison_sociale == f"Entreprise {SIRET_TITULAIRE}"
+    assert marche.history.get().history_change_reason == "Import DECP"
+
+
+@pytest.mark.django_db
+def test_deuxieme_import_identique_ne_cree_rien_puis_met_a_jour_ce_qui_change():
+    importer([enregistrement(), enregistrement(id="2024-002")])
+    resultat = importer([enregistrement(), enregistrement(id="2024-002")])
+    assert (resultat.crees, resultat.mis_a_jour, resultat.inchanges) == (0, 0, 2)
+    assert (
+        Marche.objects.count(),
+        Lot.objects.count(),
+        Acheteur.objects.count(),
+        Entreprise.objects.count(),
+    ) == (
+        2,
+        2,
+        1,
+        1,
+    )
+
+    resultat = importer([enregistrement(montant=130000), enregistrement(id="2024-002")])
+    assert (resultat.crees, resultat.mis_a_jour, resultat.inchanges) == (0, 1, 1)
+    marche = Marche.objects.get(reference="2024-001")
+    assert marche.montant_ht == marche.lots.get().montant_ht == Decimal("130000")
+    assert marche.history.count() == 2
+
+
+@pytest.mark.django_db
+def test_les_noms_saisis_par_le_departement_ne_sont_jamais_ecrases():
+    AcheteurFactory(siret=SIRET_ACHETEUR, nom="Ville d'Angers", type=TypeAcheteur.COMMUNE)
+    EntrepriseFactory(siret=SIRET_TITULAIRE, raison_sociale="Paysages de l'Authion")
+    titulaire = {"typeIdentifiant": "SIRET", "id": SIRET_TITULAIRE, "denominationSociale": "PAYSAGES SA"}
+    importer(
+        [
+            enregistrement(
+                acheteur={"id": SIRET_ACHETEUR, "nom": "MAIRIE"}, titulaires=[{"titulaire": titulaire}]
+            )
+        ]
+    )
+    assert Acheteur.objects.get().nom == "Ville d'Angers"
+    assert Entreprise.objects.get().raison_sociale == "Paysages de l'Authion"
+
+
+@pytest.mark.django_db
+def test_nom_de_l_acheteur_d_apres_les_territoires_meme_apres_un_premier_import():
+    importer([enregistrement()])
+    assert Acheteur.objects.get().nom == f"Acheteur {SIRET_ACHETEUR}"
+    epci = EpciFactory(nom="CU Angers Loire Métropole")
+    CommuneFactory(code_insee="49007", siren="214900078", nom="Angers", epci=epci, codes_postaux=["49000"])
+    importer([enregistrement()])
+    acheteur = Acheteur.objects.get()
+    assert (acheteur.nom, acheteur.type, acheteur.epci) == ("Commune d'Angers", TypeAcheteur.COMMUNE, epci)
+
+
+@pytest.mark.parametrize(
+    ("nom", "attendu"),
+    [
+        ("Angers", "Commune d'Angers"),
+        ("Écouflant", "Commune d'Écouflant"),
+        ("Les Ponts-de-Cé", "Commune des Ponts-de-Cé"),
+        ("Le Lion-d'Angers", "Commune du Lion-d'Angers"),
+        ("La Pommeraye", "Commune de La Pommeraye"),
+        ("Mauges-sur-Loire", "Commune de Mauges-sur-Loire"),
+    ],
+)
+def test_nom_d_une_commune(nom, attendu):
+    assert decp.nom_de_commune(nom) == attendu
+
+
+@pytest.mark.django_db
+def test_epci_du_marche():
+    epci_angers = EpciFactory()
+    epci_saumur = EpciFactory()
+    CommuneFactory(siren="214900078", epci=epci_angers, codes_postaux=["49000"])
+    CommuneFactory(siren=siren_aleatoire(), epci=epci_saumur, codes_postaux=["49400"])
+    CommuneFactory(siren=siren_aleatoire(), epci=epci_angers, codes_postaux=["49100"])
+    CommuneFactory(siren=siren_aleatoire(), epci=epci_saumur, codes_postaux=["49100"])  # shared postcode
+    departement = "22490001900015"
+    importer(
+        [
+            enregistrement(id="commune"),  # buyer: a commune → its EPCI
+            enregistrement(
+                id="epci", acheteur={"id": siret_aleatoire(epci_saumur.siren)}
+            ),  # buyer: the EPCI itself
+            enregistrement(
+                id="dep-saumur",
+                acheteur={"id": departement},
+                lieuExecution={"code": "49400", "typeCode": "Code postal"},
+            ),
+            enregistrement(
+                id="dep-ambigu",
+                acheteur={"id": departement},
+                lieuExecution={"code": "49100", "typeCode": "Code postal"},
+            ),
+            enregistrement(
+                id="dep-49",
+                acheteur={"id": departement},
+                lieuExecution={"code": "49", "typeCode": "Code département"},
+            ),
+        ]
+    )
+    epcis = dict(Marche.objects.values_list("reference", "epci"))
+    assert epcis["commune"] == epci_angers.pk
+    assert epcis["dep-saumur"] == epci_saumur.pk
+    assert epcis["dep-ambigu"] is None and epcis["dep-49"] is None
+    assert epcis["epci"] == epci_saumur.pk
+    departement_49 = Acheteur.objects.get(siret=departement)
+    assert (departement_49.nom, departement_49.type, departement_49.epci) == (
+        "Département de Maine-et-Loire",
+        TypeAcheteur.DEPARTEMENT,
+        None,
+    )
+
+
+@pytest.mark.django_db
+def test_identifiants_autres_que_siret_et_plusieurs_titulaires():
+    titulaires = [
+        {"titulaire": {"typeIdentifiant": "TVA", "id": "BE0123456789"}},
+        {"titulaire": {"typeIdentifiant": "SIRET", "id": SIRET_TITULAIRE}},
+    ]
+    importer([enregistrement(titulaires=titulaires)])
+    importer([enregistrement(id="2024-002", titulaires=titulaires[:1])])
+    etrangere = Entreprise.objects.get(type_identifiant=TypeIdentifiant.TVA)
+    assert (etrangere.siret, etrangere.autre_identifiant) == (None, "BE0123456789")
+    assert Entreprise.objects.count() == 2  # both holders of the group, the TVA one created once
+    assert set(Lot.objects.values_list("titulaire", flat=True)) == {etrangere.pk}  # the first holder
+
+
+@pytest.mark.django_db
+def test_un_marche_saisi_dans_le_portail_avec_la_reference_decp_est_repris():
+    acheteur = AcheteurFactory(siret=SIRET_ACHETEUR)
+    lot = LotFactory(marche__acheteur=acheteur, marche__reference="2024-001", montant_ht=Decimal("1"))
+    resultat = importer([enregistrement()])
+    assert (resultat.crees, resultat.mis_a_jour) == (0, 1)
+    marche = Marche.objects.get()
+    assert marche.decp_uid == SIRET_ACHETEUR + "2024-001"
+    assert marche.montant_ht == Decimal("120000")
+    lot.refresh_from_db()
+    assert lot.montant_ht == Decimal("120000")
+
+
+@pytest.mark.django_db
+def test_un_marche_a_plusieurs_lots_saisis_garde_ses_lots():
+    acheteur = AcheteurFactory(siret=SIRET_ACHETEUR)
+    marche = MarcheFactory(acheteur=acheteur, reference="2024-001")
+    LotFactory.create_batch(2, marche=marche, montant_ht=Decimal("10"))
+    resultat = importer([enregistrement()])
+    assert resultat.avertissements == [
+        "Marché 2024-001 : plusieurs lots saisis dans le portail, lots non modifiés."
+    ]
+    assert set(marche.lots.values_list("montant_ht", flat=True)) == {Decimal("10")}
+
+
+@pytest.mark.django_db
+def test_identifiant_long_reference_tronquee_et_uid_entier():
+    identifiant = "2024-" + "X" * 70
+    importer([enregistrement(id=identifiant)])
+    marche = Marche.objects.get()
+    assert marche.decp_uid == SIRET_ACHETEUR + identifiant
+    assert len(marche.reference) == 50
+    assert importer([enregistrement(id=identifiant)]).inchanges == 1
+
+
+@pytest.mark.django_db
+def test_doublon_dans_le_fichier_le_dernier_l_emporte():
+    resultat = importer([enregistrement(montant=1), enregistrement(id="autre"), enregistrement(montant=2)])
+    assert (resultat.marches_lus, resultat.crees, resultat.doublons) == (3, 2, 1)
+    assert Marche.objects.get(reference="2024-001").montant_ht == Decimal("2")
+
+
+@pytest.mark.django_db
+def test_enregistrement_invalide_ignore_et_liste_le_reste_ecrit():
+    resultat = importer([enregistrement(id="bon"), enregistrement(id="mauvais", montant=-10), "pas un objet"])
+    assert resultat.crees == 1
+    assert resultat.ignores == [
+        decp.Rejet(2, "mauvais", "montant négatif : -10"),
+        decp.Rejet(3, "(sans identifiant)", "l'enregistrement n'est pas un objet JSON"),
+    ]
+    assert list(Marche.objects.values_list("reference", flat=True)) == ["bon"]
+
+
+@pytest.mark.django_db
+def test_liste_des_ignores_plafonnee():
+    resultat = importer([enregistrement(id=f"n{i}", montant=-1) for i in range(decp.LISTE_MAX + 7)])
+    assert resultat.nb_ignores == decp.LISTE_MAX + 7
+    assert len(resultat.ignores) == decp.LISTE_MAX
+    assert "  … et 7 autres" in resultat.lignes()
+
+
+@pytest.mark.django_db
+def test_lots_d_ecriture_et_progression():
+    positions = []
+    marches = [enregistrement(id=f"M{i}", acheteur={"id": siret_aleatoire()}) for i in range(25)]
+    contenu = fichier(marches)
+    resultat = importer_decp(fichier=contenu, taille_lot=10, progression=positions.append)
+    assert resultat.crees == Marche.objects.count() == 25
+    assert len(positions) == 3  # after 10, after 20, at the end
+    assert positions[-1] == len(contenu.getvalue())
+
+
+@pytest.mark.django_db
+def test_simulation_n_ecrit_rien():
+    resultat = importer([enregistrement()], simulation=True)
+    assert resultat.crees == 1 and resultat.simulation
+    assert (Marche.objects.count(), Acheteur.objects.count(), Entreprise.objects.count()) == (0, 0, 0)
+
+
+@pytest.mark.django_db
+def test_fichier_tronque_rien_n_est_ecrit_meme_apres_plusieurs_lots():
+    marches = [enregistrement(id=f"M{i}") for i in range(30)]
+    contenu = fichier(marches).getvalue()
+    with pytest.raises(ImportDecpImpossible, match="tronqué"):
+        importer_decp(fichier=io.BytesIO(contenu[:-40]), taille_lot=5)
+    assert (Marche.objects.count(), Acheteur.objects.count(), Entreprise.objects.count()) == (0, 0, 0)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("departement", "siren", "message"),
+    [
+        ("100", None, "Code de département inconnu"),
+        ("49", "1234", "SIREN du département invalide"),
+        (None, "224900019", "n'a de sens qu'avec un code de département"),
+        ("44", None, "Aucune commune du département 44 n'est chargée"),
+    ],
+)
+def test_parametres_du_departement_invalides(departement, siren, message):
+    with pytest.raises(ImportDecpImpossible, match=message):
+        importer([enregistrement()], departement=departement, siren_departement=siren)
+
+
+def _requetes(marches) -> int:
+    with CaptureQueriesContext(connection) as requetes:
+        importer(marches)
+    return len(requetes)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("deja_importe", [False, True])
+def test_nombre_de_requetes_independant_du_nombre_de_marches(deja_importe):
+    """A batch costs a fixed number of bulk queries: the same for 10 and 100 records (new or already there).
+
+    SQLite caps the parameters of one query, so Django splits a long INSERT: 40 records stay within one there."""
+    beaucoup = 100 if connection.vendor == "postgresql" else 40
+
+    def marches(n, debut):
+        return [
+            enregistrement(
+                id=f"M{debut + i}",
+                acheteur={"id": siret_aleatoire()},
+                titulaires=[
+                    {"titulaire": {"typeIdentifiant": "SIRET", "id": siret_aleatoire()}},
+                    {"titulaire": {"typeIdentifiant": "TVA", "id": f"BE0{debut + i:09d}"}},
+                ],
+                considerationsSociales={"considerationSociale": ["Clause sociale", "Critère social"]},
+            )
+            for i in range(n)
+        ]
+
+    dix, cent = marches(10, 0), marches(beaucoup, 100)
+    if deja_importe:
+        importer(dix)
+        importer(cent)
+        dix = [{**m, "montant": 1} for m in dix]
+        cent = [{**m, "montant": 1} for m in cent]
+    nombre_dix, nombre_cent = _requetes(dix), _requetes(cent)
+    assert nombre_dix == nombre_cent
+    assert nombre_dix <= 25
