@@ -274,19 +274,23 @@ def enregistrer_heures(
     )
 
 
-def valider_heures(*, user, rangees) -> int:
-    """Validates declared rows (Département only). Returns how many were validated."""
-    return _statuer(user=user, rangees=rangees, statut=Statut.VALIDEES, motif="")
+def valider_heures(*, user, rangees, versions: dict[int, str] | None = None) -> int:
+    """Validates declared rows (Département only). Returns how many were validated.
+
+    `versions` maps a row's pk to the `modifie_le` (ISO format) the validator saw: a row changed since then by
+    its EPCI is left alone, so nobody validates hours they have not seen.
+    """
+    return _statuer(user=user, rangees=rangees, statut=Statut.VALIDEES, motif="", versions=versions)
 
 
-def rejeter_heures(*, user, rangees, motif: str) -> int:
+def rejeter_heures(*, user, rangees, motif: str, versions: dict[int, str] | None = None) -> int:
     motif = (motif or "").strip()
     if not motif:
         raise SaisieInvalide([ErreurLigne(None, "Indiquez le motif du rejet : l'EPCI le verra.")])
-    return _statuer(user=user, rangees=rangees, statut=Statut.REJETEES, motif=motif)
+    return _statuer(user=user, rangees=rangees, statut=Statut.REJETEES, motif=motif, versions=versions)
 
 
-def _statuer(*, user, rangees, statut, motif) -> int:
+def _statuer(*, user, rangees, statut, motif, versions=None) -> int:
     if not user.voit_tout:
         raise PermissionDenied("Seul le Département valide ou rejette les heures.")
     with transaction.atomic():
@@ -296,6 +300,8 @@ def _statuer(*, user, rangees, statut, motif) -> int:
             .filter(pk__in=ids, statut=Statut.DECLAREES)
             .order_by("pk")
         )
+        if versions is not None:
+            a_traiter = [r for r in a_traiter if versions.get(r.pk) == r.modifie_le.isoformat()]
         maintenant = timezone.now()
         for rangee in a_traiter:
             rangee.statut = statut

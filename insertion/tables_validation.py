@@ -109,14 +109,18 @@ class TableFileValidation(tables.Table):
         self.selection = set(selection)
 
     def render_selection(self, value, record):
+        # The version shown travels with the row: hours changed since the display are not validated blindly.
         return format_html(
             '<input type="checkbox" class="form-check-input case-ligne" name="selection" value="{}"{}'
-            ' aria-label="Sélectionner : {}, {}, marché {}">',
+            ' aria-label="Sélectionner : {}, {}, marché {}">'
+            '<input type="hidden" name="version_{}" value="{}">',
             value,
             " checked" if value in self.selection else "",
             record.beneficiaire,
             libelle_mois(record.mois),
             record.clause.lot.marche.reference,
+            value,
+            record.modifie_le.isoformat(),
         )
 
     def render_mois(self, value):

@@ -207,13 +207,22 @@ class FileValidation(ExportMixin, SingleTableMixin, FilterView):
         form = ActionsFileForm(request.POST, lignes=self.object_list)
         if form.is_valid():
             rangees = form.cleaned_data["rangees"]
+            # Rows ticked one by one are judged on the version displayed; "all filtered rows" on their current one.
+            versions = (
+                None
+                if form.cleaned_data.get("toutes_filtrees")
+                else {r.pk: request.POST.get(f"version_{r.pk}", "") for r in rangees}
+            )
             try:
                 if form.cleaned_data["action"] == ActionsFileForm.VALIDER:
-                    traitees = valider_heures(user=request.user, rangees=rangees)
+                    traitees = valider_heures(user=request.user, rangees=rangees, versions=versions)
                     messages.success(request, _lignes(traitees, "validée"))
                 else:
                     traitees = rejeter_heures(
-                        user=request.user, rangees=rangees, motif=form.cleaned_data["motif"]
+                        user=request.user,
+                        rangees=rangees,
+                        motif=form.cleaned_data["motif"],
+                        versions=versions,
                     )
                     messages.success(request, _lignes(traitees, "rejetée"))
             except SaisieInvalide as erreur:
@@ -222,9 +231,11 @@ class FileValidation(ExportMixin, SingleTableMixin, FilterView):
                 ignorees = len(rangees) - traitees
                 if ignorees:
                     raison = (
-                        "elles n'étaient plus en attente de validation"
+                        "elles n'étaient plus en attente de validation ou ont été modifiées par l'EPCI "
+                        "depuis l'affichage de la file : vérifiez-les à nouveau"
                         if ignorees > 1
-                        else "elle n'était plus en attente de validation"
+                        else "elle n'était plus en attente de validation ou a été modifiée par l'EPCI "
+                        "depuis l'affichage de la file : vérifiez-la à nouveau"
                     )
                     messages.info(request, f"{_lignes(ignorees, 'ignorée')} : {raison}.")
                 # Back to the same filtered page of the queue.

@@ -331,7 +331,11 @@ def test_la_ligne_rejetee_montre_son_motif(client_agent, clause, mois):
     reponse, formset = grille(client_agent, clause, mois)
     contenu = reponse.content.decode()
     assert "Motif du rejet : Personne non éligible ce mois-là." in contenu
-    assert formset.forms[index_de(formset, personne)].rangee.statut == Statut.REJETEES
+    rangee = formset.forms[index_de(formset, personne)].rangee
+    assert rangee.statut == Statut.REJETEES
+    # The row's history (who rejected it, when, what changed) is one click away.
+    assert f'href="/heures/{rangee.pk}/historique/"' in contenu
+    assert client_agent.get(f"/heures/{rangee.pk}/historique/").status_code == 200
 
 
 def test_un_mois_futur_ou_hors_execution_est_signale(client_agent, clause, ce_mois):

@@ -31,6 +31,16 @@ URL = reverse("validation")
 MARS, AVRIL = datetime.date(2026, 3, 1), datetime.date(2026, 4, 1)
 
 
+def avec_versions(donnees):
+    """What the browser posts: each listed row travels with the version the queue displayed."""
+    selection = donnees.get("selection", [])
+    versions = {
+        f"version_{pk}": modifie_le.isoformat()
+        for pk, modifie_le in HeuresRealisees.objects.filter(pk__in=selection).values_list("pk", "modifie_le")
+    }
+    return {**donnees, **versions}
+
+
 @pytest.fixture
 def epci_a():
     return EpciFactory(nom="CC Alpha")
@@ -115,7 +125,7 @@ def test_les_autres_roles_recoivent_404(client, request, qui, clause_a):
     client = connecte(client, request.getfixturevalue(qui))
 
     assert client.get(URL).status_code == 404
-    response = client.post(URL, {"action": "valider", "selection": [ligne.pk]})
+    response = client.post(URL, avec_versions({"action": "valider", "selection": [ligne.pk]}))
     assert response.status_code == 404
     ligne.refresh_from_db()
     assert ligne.statut == Statut.DECLAREES
@@ -248,14 +258,15 @@ def test_valider_la_selection(client, departement, clause_a):
     url = f"{URL}?statut=tous&mois=2026-03"
 
     response = connecte(client, departement).post(
-        url, {"action": "valider", "selection": [choisie.pk, deja.pk]}
+        url, avec_versions({"action": "valider", "selection": [choisie.pk, deja.pk]})
     )
 
     assert response.status_code == 302
     assert response["Location"] == url
     assert messages_de(response) == [
         "1 ligne validée",
-        "1 ligne ignorée : elle n'était plus en attente de validation.",
+        "1 ligne ignorée : elle n'était plus en attente de validation ou a été modifiée par l'EPCI "
+        "depuis l'affichage de la file : vérifiez-la à nouveau.",
     ]
     choisie.refresh_from_db()
     assert choisie.statut == Statut.VALIDEES
@@ -272,7 +283,7 @@ def test_valider_plusieurs_lignes_et_revenir_a_la_file_filtree(client, departeme
     url = f"{URL}?mois=2026-03&page=1"
 
     response = connecte(client, departement).post(
-        url, {"action": "valider", "selection": [r.pk for r in lignes]}, follow=True
+        url, avec_versions({"action": "valider", "selection": [r.pk for r in lignes]}), follow=True
     )
 
     assert response.redirect_chain == [(url, 302)]
@@ -286,7 +297,8 @@ def test_une_ligne_hors_de_la_file_filtree_est_refusee(client, departement, clau
     dans_b = HeuresRealiseesFactory(clause=clause_b, mois=MARS)
 
     response = connecte(client, departement).post(
-        f"{URL}?marche={clause_a.lot.marche_id}", {"action": "valider", "selection": [dans_a.pk, dans_b.pk]}
+        f"{URL}?marche={clause_a.lot.marche_id}",
+        avec_versions({"action": "valider", "selection": [dans_a.pk, dans_b.pk]}),
     )
 
     assert response.status_code == 200
@@ -297,7 +309,7 @@ def test_une_ligne_hors_de_la_file_filtree_est_refusee(client, departement, clau
 def test_valider_sans_selection(client, departement, clause_a):
     ligne = HeuresRealiseesFactory(clause=clause_a, mois=MARS)
 
-    response = connecte(client, departement).post(URL, {"action": "valider"})
+    response = connecte(client, departement).post(URL, avec_versions({"action": "valider"}))
 
     assert response.status_code == 200
     assert "Sélectionnez au moins une ligne." in response.content.decode()
@@ -310,7 +322,8 @@ def test_valider_toutes_les_lignes_filtrees(client, departement, clause_a, claus
     de_b = HeuresRealiseesFactory(clause=clause_b, mois=MARS)
 
     response = connecte(client, departement).post(
-        f"{URL}?marche={clause_a.lot.marche_id}", {"action": "valider", "toutes_filtrees": "on"}
+        f"{URL}?marche={clause_a.lot.marche_id}",
+        avec_versions({"action": "valider", "toutes_filtrees": "on"}),
     )
 
     assert response.status_code == 302
@@ -324,7 +337,9 @@ def test_valider_toutes_les_lignes_filtrees_est_borne(client, departement, claus
     monkeypatch.setattr("insertion.filters_validation.LIMITE_LIGNES_FILTREES", 2)
     HeuresRealiseesFactory.create_batch(3, clause=clause_a, mois=MARS)
 
-    response = connecte(client, departement).post(URL, {"action": "valider", "toutes_filtrees": "on"})
+    response = connecte(client, departement).post(
+        URL, avec_versions({"action": "valider", "toutes_filtrees": "on"})
+    )
 
     assert response.status_code == 200
     assert "Plus de 2 lignes déclarées correspondent aux filtres" in response.content.decode()
@@ -337,7 +352,7 @@ def test_rejeter_exige_un_motif(client, departement, clause_a, motif):
     ligne = HeuresRealiseesFactory(clause=clause_a, mois=MARS)
 
     response = connecte(client, departement).post(
-        URL, {"action": "rejeter", "selection": [ligne.pk], "motif": motif}
+        URL, avec_versions({"action": "rejeter", "selection": [ligne.pk], "motif": motif})
     )
 
     assert response.status_code == 200
@@ -354,11 +369,13 @@ def test_rejeter_avec_un_motif(client, departement, clause_a):
 
     response = connecte(client, departement).post(
         URL,
-        {
-            "action": "rejeter",
-            "selection": [r.pk for r in lignes],
-            "motif": " Heures en double avec le lot 2. ",
-        },
+        avec_versions(
+            {
+                "action": "rejeter",
+                "selection": [r.pk for r in lignes],
+                "motif": " Heures en double avec le lot 2. ",
+            }
+        ),
     )
 
     assert response.status_code == 302
@@ -383,7 +400,7 @@ def test_une_ligne_validee_est_verrouillee_pour_l_agent(client, departement, age
     )
     enregistrer_heures(user=agent_a, lignes=[ligne])
     rangee = HeuresRealisees.objects.get()
-    connecte(client, departement).post(URL, {"action": "valider", "selection": [rangee.pk]})
+    connecte(client, departement).post(URL, avec_versions({"action": "valider", "selection": [rangee.pk]}))
 
     with pytest.raises(SaisieInvalide) as erreur:
         enregistrer_heures(
@@ -396,6 +413,39 @@ def test_une_ligne_validee_est_verrouillee_pour_l_agent(client, departement, age
         enregistrer_heures(user=agent_a, lignes=[], suppressions=[rangee])
     rangee.refresh_from_db()
     assert (rangee.statut, rangee.heures) == (Statut.VALIDEES, Decimal(35))
+
+
+def test_des_heures_modifiees_depuis_l_affichage_ne_sont_pas_validees(client, departement, agent_a, clause_a):
+    ligne = LigneHeures(
+        clause=clause_a,
+        mois=MARS,
+        beneficiaire=BeneficiaireFactory(),
+        employeur=clause_a.lot.titulaire,
+        heures=Decimal(35),
+        modalite=Modalite.EMBAUCHE_DIRECTE,
+        type_contrat=TypeContrat.CDD,
+    )
+    enregistrer_heures(user=agent_a, lignes=[ligne])
+    rangee = HeuresRealisees.objects.get()
+    # The queue shows 35 h; the clerk then corrects the row to 70 h before the validator clicks.
+    contenu = connecte(client, departement).get(URL).content.decode()
+    version_affichee = rangee.modifie_le.isoformat()
+    assert f'name="version_{rangee.pk}" value="{version_affichee}"' in contenu
+    enregistrer_heures(user=agent_a, lignes=[dataclasses.replace(ligne, heures=Decimal(70))])
+
+    response = client.post(
+        URL, {"action": "valider", "selection": [rangee.pk], f"version_{rangee.pk}": version_affichee}
+    )
+
+    rangee.refresh_from_db()
+    assert (rangee.statut, rangee.heures) == (Statut.DECLAREES, Decimal(70))
+    assert messages_de(response)[-1].startswith(
+        "1 ligne ignorée : elle n'était plus en attente de validation ou a été modifiée"
+    )
+    # Seen again, at its new version, it validates.
+    client.post(URL, avec_versions({"action": "valider", "selection": [rangee.pk]}))
+    rangee.refresh_from_db()
+    assert rangee.statut == Statut.VALIDEES
 
 
 # --- export -----------------------------------------------------------------------------------------
@@ -471,7 +521,7 @@ def ligne_validee(client, departement, agent_a, clause_a):
         ],
     )
     rangee = HeuresRealisees.objects.get()
-    connecte(client, departement).post(URL, {"action": "valider", "selection": [rangee.pk]})
+    connecte(client, departement).post(URL, avec_versions({"action": "valider", "selection": [rangee.pk]}))
     client.logout()
     return rangee
 
@@ -511,7 +561,7 @@ def test_l_historique_montre_creation_et_validation(client, request, ligne_valid
 def test_l_agent_voit_le_motif_du_rejet(client, departement, agent_a, clause_a):
     ligne = HeuresRealiseesFactory(clause=clause_a, mois=MARS, saisi_par=agent_a)
     connecte(client, departement).post(
-        URL, {"action": "rejeter", "selection": [ligne.pk], "motif": "Contrat hors période."}
+        URL, avec_versions({"action": "rejeter", "selection": [ligne.pk], "motif": "Contrat hors période."})
     )
 
     response = connecte(client, agent_a).get(reverse("heures_historique", args=[ligne.pk]))
