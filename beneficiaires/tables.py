@@ -10,10 +10,6 @@ HEURES = "{% load formats_fr %}{{ value|heures }}"
 ALIGNE_A_DROITE = {"th": {"class": "text-end"}, "td": {"class": "text-end text-nowrap"}}
 
 
-def _date_fr(valeur):
-    return f"{valeur:%d/%m/%Y}" if valeur else ""
-
-
 class BeneficiaireTable(tables.Table):
     nom = tables.Column(verbose_name="Nom", linkify=("beneficiaire", {"public_id": tables.A("public_id")}))
     prenom = tables.Column(verbose_name="Prénom")
@@ -46,8 +42,6 @@ class BeneficiaireTable(tables.Table):
     def __init__(self, *args, caption: str, heures_epci_seulement: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.caption = caption
-        # Set by the view before a CSV export: French spreadsheets expect a decimal comma.
-        self.virgule_decimale = False
         if heures_epci_seulement:
             self.columns[
                 "heures_validees"
@@ -69,20 +63,18 @@ class BeneficiaireTable(tables.Table):
             ),
         )
 
-    # Export values: plain text and numbers, French dates.
+    # Export values: text, numbers and dates themselves; config.tableurs formats them for French spreadsheets.
     def value_publics_en_cours(self, value):
         return ", ".join(e.public.libelle for e in value)
 
     def value_heures_validees(self, value):
-        if self.virgule_decimale:
-            return f"{value:f}".replace(".", ",")
         return value
 
     def value_date_naissance(self, value):
-        return _date_fr(value)
+        return value
 
     def value_date_entree(self, value):
-        return _date_fr(value)
+        return value
 
 
 class HeuresBeneficiaireTable(tables.Table):

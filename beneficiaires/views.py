@@ -1,11 +1,12 @@
 """Beneficiary list and file (Département staff and EPCI clerks), and outcomes (Département only)."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
+
+from config.tableurs import ExportTableur
 
 from . import selectors
 from .filters import BeneficiaireFilter
@@ -15,7 +16,6 @@ from .tables import BeneficiaireTable, HeuresBeneficiaireTable
 
 PAR_PAGE = 25
 HEURES_PAR_PAGE = 50
-FORMATS_EXPORT = {"xlsx", "csv"}
 
 
 def _exiger_donnees_personnelles(user):
@@ -24,16 +24,8 @@ def _exiger_donnees_personnelles(user):
 
 
 def _exporter(table, format_export, *, nom):
-    table.virgule_decimale = format_export == "csv"
-    export = TableExport(format_export, table, dataset_kwargs={"title": "Bénéficiaires"})
-    nom_fichier = f"{nom}.{format_export}"
-    if format_export == "csv":
-        # French Excel opens a CSV correctly only with a BOM and semicolons.
-        contenu = "\ufeff" + export.dataset.export("csv", delimiter=";")
-        reponse = HttpResponse(contenu, content_type="text/csv; charset=utf-8")
-        reponse["Content-Disposition"] = f'attachment; filename="{nom_fichier}"'
-        return reponse
-    return export.response(filename=nom_fichier)
+    export = ExportTableur(format_export, table, dataset_kwargs={"title": "Bénéficiaires"})
+    return export.response(filename=f"{nom}.{format_export}")
 
 
 def liste(request):
@@ -50,7 +42,7 @@ def liste(request):
     format_export = request.GET.get("_export")
     if format_export:
         # Personal data leaves the screen only for Département staff.
-        if not user.voit_tout or format_export not in FORMATS_EXPORT:
+        if not user.voit_tout or format_export not in ExportTableur.FORMATS_PROPOSES:
             raise Http404
         return _exporter(table, format_export, nom=f"beneficiaires-{timezone.localdate():%Y-%m-%d}")
 

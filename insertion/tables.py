@@ -1,80 +1,17 @@
-"""django-tables2 tables of the insertion app, and the export French users open in Excel."""
+"""django-tables2 tables of the insertion app."""
 
-import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from io import BytesIO
 
 import django_tables2 as tables
-import openpyxl
-import tablib
 from django.db.models import Case, F, FloatField, When
 from django.db.models.functions import Cast
-from django.utils import timezone
 from django.utils.text import Truncator
-from django_tables2.export import TableExport
 
 from . import formats
 from .selectors import taux_realisation
 
 TEMPLATE_TABLEAU = "tableau.html"
 A_DROITE = {"th": {"class": "text-end"}, "td": {"class": "text-end text-nowrap"}}
-# A cell starting with one of these is read as a formula by spreadsheets (CSV injection).
-DEBUTS_DE_FORMULE = ("=", "+", "-", "@", "\t", "\r")
-
-
-class ExportTableur(TableExport):
-    """TableExport for French spreadsheets.
-
-    XLSX: real dates and numbers, shown as dd/mm/yyyy and 1 234,50; formulas neutralised.
-    CSV: UTF-8 with BOM, `;` separator, decimal comma and dd/mm/yyyy, so that Excel opens it as is.
-    """
-
-    FORMATS_PROPOSES = (TableExport.XLSX, TableExport.CSV)
-
-    def export(self):
-        if self.format == self.XLSX:
-            return _xlsx(self.dataset)
-        if self.format == self.CSV:
-            return _csv(self.dataset)
-        return super().export()
-
-
-def _xlsx(dataset: tablib.Dataset) -> bytes:
-    classeur = openpyxl.load_workbook(BytesIO(dataset.export("xlsx", escape=True)))
-    for ligne in classeur.active.iter_rows(min_row=2):
-        for cellule in ligne:
-            if cellule.is_date:
-                cellule.number_format = "DD/MM/YYYY"
-            elif cellule.data_type == "n" and cellule.value is not None:
-                entier = float(cellule.value).is_integer()
-                cellule.number_format = "#,##0" if entier else "#,##0.00"
-    sortie = BytesIO()
-    classeur.save(sortie)
-    return sortie.getvalue()
-
-
-def _cellule_csv(valeur) -> str:
-    if valeur is None:
-        return ""
-    if isinstance(valeur, bool):
-        return "oui" if valeur else "non"
-    if isinstance(valeur, int):
-        return str(valeur)
-    if isinstance(valeur, Decimal | float):
-        return f"{valeur:f}".replace(".", ",")
-    if isinstance(valeur, datetime.datetime):
-        return f"{timezone.localtime(valeur):%d/%m/%Y %H:%M}"
-    if isinstance(valeur, datetime.date):
-        return f"{valeur:%d/%m/%Y}"
-    texte = str(valeur)
-    return f"'{texte}" if texte.startswith(DEBUTS_DE_FORMULE) else texte
-
-
-def _csv(dataset: tablib.Dataset) -> str:
-    francais = tablib.Dataset(headers=dataset.headers)
-    for ligne in dataset:
-        francais.append([_cellule_csv(valeur) for valeur in ligne])
-    return "\ufeff" + francais.export("csv", delimiter=";")
 
 
 class ColonneHeures(tables.Column):

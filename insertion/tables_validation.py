@@ -8,12 +8,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from config.tableurs import ExportTableur
+
 from .enums import Statut
 from .formats import heures as formater_heures
 from .models import HeuresRealisees
 from .periodes import libelle_mois
 from .services import SEUIL_ALERTE_HEURES_MOIS
-from .tables import TEMPLATE_TABLEAU, ExportTableur
+from .tables import TEMPLATE_TABLEAU
 
 
 def preparer_lignes(lignes):

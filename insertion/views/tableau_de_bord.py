@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
+from config.tableurs import ExportTableur
 from territoires.models import Epci
 
 from .. import graphiques, indicateurs_tableaux
 from ..indicateurs import Perimetre, perimetre_pour
-from ..tables import ExportTableur
 from ..tables_tableau_de_bord import TABLES, construire_tables
 
 ANNEE_MIN, ANNEE_MAX = 2000, 2100

@@ -1,7 +1,9 @@
 import datetime
+import io
 import uuid
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -255,6 +257,23 @@ def test_liste_export_xlsx_et_csv_pour_le_departement(client, departement, perso
     assert lignes[1].startswith("Lefèvre;Éloïse;")
     assert lignes[1].endswith(";42,75;06/01/2020")
     assert "Zidane" not in contenu
+
+
+def test_liste_export_neutralise_les_formules(client, departement):
+    """A name typed as a formula by a clerk must not run in the Département's spreadsheet."""
+    BeneficiaireFactory(nom='=HYPERLINK("http://exemple.test","clic")', prenom="+Jean")
+    client.force_login(departement)
+
+    csv = client.get(url_liste(), {"_export": "csv"}).content.decode("utf-8")
+    nom, prenom = csv.splitlines()[1].split(";")[:2]
+    assert nom.lstrip('"').startswith("'=HYPERLINK(")
+    assert prenom == "'+Jean"
+
+    classeur = openpyxl.load_workbook(io.BytesIO(client.get(url_liste(), {"_export": "xlsx"}).content))
+    cellules = [cellule for ligne in classeur.active.iter_rows(min_row=2) for cellule in ligne[:2]]
+    assert cellules, "the export has the person's row"
+    # Stored as text, never as a formula.
+    assert [cellule.data_type for cellule in cellules] == ["s", "s"]
 
 
 @pytest.mark.parametrize("format_export", ["xlsx", "csv"])
