@@ -41,6 +41,11 @@ class User(AbstractUser):
         return self.voit_tout or self.role == Role.EPCI
 
     @property
+    def voit_plusieurs_epci(self):
+        """Département staff, and readers attached to no EPCI, may look at any EPCI (filters, EPCI columns)."""
+        return self.voit_tout or self.epci_id is None
+
+    @property
     def peut_declarer(self):
         """Département staff and EPCI clerks declare hours; readers do not."""
         return self.voit_tout or (self.role == Role.EPCI and self.epci_id is not None)

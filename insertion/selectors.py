@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.db.models import DecimalField, Exists, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from marches.models import Marche
@@ -24,6 +25,18 @@ def get_clause_for_user(*, user, pk) -> Clause:
     return get_object_or_404(
         Clause.objects.select_related("lot__marche__acheteur", "lot__marche__epci", "lot__titulaire").filter(
             lot__marche__in=marches
+        ),
+        pk=pk,
+    )
+
+
+def get_heures_for_user(*, user, pk) -> HeuresRealisees:
+    """A row of hours, or 404 for anyone who may not see the person it names."""
+    if not user.voit_donnees_personnelles:
+        raise Http404
+    return get_object_or_404(
+        HeuresRealisees.objects.for_user(user).select_related(
+            "clause__lot__marche__epci", "beneficiaire", "employeur", "saisi_par", "valide_par"
         ),
         pk=pk,
     )

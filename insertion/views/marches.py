@@ -23,14 +23,9 @@ from ..tables import MarchesTable
 MARCHES_PAR_PAGE = 25
 
 
-def _voit_plusieurs_epci(user) -> bool:
-    """Département staff, and readers attached to no EPCI, see every EPCI's contracts."""
-    return user.voit_tout or user.epci_id is None
-
-
 def liste(request):
     user = request.user
-    avec_epci = _voit_plusieurs_epci(user)
+    avec_epci = user.voit_plusieurs_epci
     marches = marches_avec_clause(user=user).order_by("-date_debut", "reference", "pk")
     filtre = MarchesFilter(request.GET, queryset=marches, avec_epci=avec_epci)
     table = MarchesTable(

@@ -33,11 +33,6 @@ ERREUR_ANNEE = (
 )
 
 
-def voit_plusieurs_epci(user) -> bool:
-    """Département staff, and readers attached to no EPCI, may look at any EPCI."""
-    return user.voit_tout or user.epci_id is None
-
-
 @dataclass
 class Demande:
     """What the query string asks for, once read and scoped to the user."""
@@ -56,7 +51,7 @@ class Demande:
     def parametres(self, user) -> dict:
         """The query string that gives this scope back (the EPCI only for those who choose it)."""
         parametres = {"annee": str(self.perimetre.annee)}
-        if self.perimetre.epci and voit_plusieurs_epci(user):
+        if self.perimetre.epci and user.voit_plusieurs_epci:
             parametres["epci"] = self.perimetre.epci.siren
         return parametres
 
@@ -74,7 +69,7 @@ def lire_demande(request) -> Demande:
 
     siren_saisi = request.GET.get("epci", "").strip()
     epci, epci_inconnu = None, False
-    if siren_saisi and voit_plusieurs_epci(user):  # the others are locked: what they ask is ignored
+    if siren_saisi and user.voit_plusieurs_epci:  # the others are locked: what they ask is ignored
         epci = Epci.objects.filter(siren=siren_saisi).first()
         epci_inconnu = epci is None
 
@@ -180,7 +175,7 @@ def tableau_de_bord(request):
     for erreur in demande.erreurs:
         messages.warning(request, erreur)
 
-    peut_filtrer = voit_plusieurs_epci(user)
+    peut_filtrer = user.voit_plusieurs_epci
     contexte = _contexte(request, demande, chiffres, tables) | {
         "annees": [
             str(a)

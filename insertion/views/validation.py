@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -21,22 +21,11 @@ from ..formats import heures as formater_heures
 from ..formats import nombre
 from ..models import Clause, HeuresRealisees
 from ..periodes import libelle_mois
+from ..selectors import get_heures_for_user
 from ..services import SaisieInvalide, rejeter_heures, valider_heures
 from ..tables_validation import ExportFile, TableFileValidation, nom_utilisateur, preparer_lignes
 
 # --- reads -----------------------------------------------------------------------------------------
-
-
-def get_heures_for_user(*, user, pk) -> HeuresRealisees:
-    """A row of hours, or 404 for anyone who may not see the person it names."""
-    if not user.voit_donnees_personnelles:
-        raise Http404
-    return get_object_or_404(
-        HeuresRealisees.objects.for_user(user).select_related(
-            "clause__lot__marche__epci", "beneficiaire", "employeur", "saisi_par", "valide_par"
-        ),
-        pk=pk,
-    )
 
 
 TYPES_HISTORIQUE = {"+": "création", "~": "modification", "-": "suppression"}
