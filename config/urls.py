@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from comptes.views import connexion_administration
 
 admin.site.site_header = "Portail des clauses d'insertion — administration"
 admin.site.site_title = "Administration du portail"
@@ -13,10 +13,6 @@ urlpatterns = [
     path("", include("insertion.urls")),
     path("", include("beneficiaires.urls")),
     # One sign-in page for the whole portal, the admin included.
-    path(
-        "admin/login/",
-        login_not_required(RedirectView.as_view(pattern_name="connexion", query_string=True)),
-        name="admin_connexion",
-    ),
+    path("admin/login/", connexion_administration, name="admin_connexion"),
     path("admin/", admin.site.urls),
 ]

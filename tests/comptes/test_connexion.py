@@ -137,3 +137,33 @@ def test_bouton_de_deconnexion_est_un_formulaire_post(client):
     texte = _texte(client.get("/"))
     assert '<form method="post" action="/deconnexion/"' in texte
     assert "Se déconnecter" in texte
+
+
+def _suivre(client, url, etapes=5):
+    """Follows redirects by hand, at most `etapes` times; returns the path travelled and the last response."""
+    chemin = [url]
+    for _ in range(etapes):
+        reponse = client.get(url)
+        if reponse.status_code != 302:
+            return chemin, reponse
+        url = reponse["Location"]
+        chemin.append(url)
+    raise AssertionError(f"Boucle de redirections : {chemin}")
+
+
+@pytest.mark.parametrize("traits", [{"departement": True}, {"agent_epci": True}, {"lecteur": True}])
+def test_administration_refusee_sans_boucle_aux_comptes_sans_acces(client, traits):
+    client.force_login(UserFactory(**traits))
+    chemin, reponse = _suivre(client, "/admin/")
+    assert chemin == ["/admin/", "/admin/login/?next=/admin/"]
+    assert reponse.status_code == 403
+    assert "n&#x27;a pas accès à l&#x27;administration" in reponse.content.decode()
+
+
+def test_page_introuvable_en_francais(client):
+    client.force_login(UserFactory(departement=True))
+    reponse = client.get("/marches/999999/")
+    assert reponse.status_code == 404
+    texte = reponse.content.decode()
+    assert "Page introuvable" in texte
+    assert "ne fait pas partie de votre périmètre" in texte
