@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from beneficiaires.enums import CategorieSortie, CodePublic, NiveauQualification, Sexe
+from beneficiaires.enums import CategorieSortie, CodePublic
 from beneficiaires.models import Eligibilite, Sortie
 from insertion import graphiques
 from insertion.enums import Modalite, Statut, TypeContrat
@@ -23,11 +23,9 @@ from tests.factories import (
     AcheteurFactory,
     BeneficiaireFactory,
     ClauseFactory,
-    EligibiliteFactory,
     EpciFactory,
     HeuresRealiseesFactory,
     ObjectifFactory,
-    SortieFactory,
     UserFactory,
     public,
 )
@@ -40,99 +38,6 @@ URL = reverse("tableau_de_bord")
 URL_JSON = reverse("indicateurs_json")
 URL_BILAN = reverse("bilan")
 NOMS = ["Tartempion", "Honorine", "Croquignol", "Anatole", "Filochard", "Eulalie"]
-
-
-@pytest.fixture
-def jeu():
-    """The small fixture of tests/insertion/test_indicateurs.py, with named people and buyers.
-
-    2025, hand-computed (Département):
-      validated 10 + 20 + 30 + 40 (p1, Alpha) + 50 (p2, Alpha) + 60 (p3, Beta) = 210 h; declared 5 h (p2,
-      December); rejected 100 h (November) left out; 2024 and 2026 hours left out.
-      BRSA: p1 in March and June (20 + 30) + p3 (60) = 110 h = 52,4 %; 3 people, 2 BRSA.
-      Target 1 000 h → 21,0 %, 790 h left; ETP 210 / 1 607 = 0,13.
-      Alpha 150 h (target 400 → 37,5 %), Beta 60 h.
-      Contracts in execution: A (reserved 1 000, 150 in 2025, 150 to date → 15,0 %);
-      B (reserved 500, 60 in 2025, 80 in 2024 + 60 = 140 to date → 28,0 %).
-    """
-    alpha, beta = EpciFactory(nom="CC Alpha"), EpciFactory(nom="CC Beta")
-    clause_a = ClauseFactory(
-        lot__marche__acheteur=AcheteurFactory(epci=alpha, nom="Mairie d'Alpha"),
-        lot__marche__reference="A-2025",
-        lot__marche__date_debut=D(2025, 1, 1),
-        lot__marche__date_fin=D(2026, 12, 31),
-        heures_reservees=Decimal(1000),
-    )
-    clause_b = ClauseFactory(
-        lot__marche__acheteur=AcheteurFactory(epci=beta, nom="Mairie de Beta"),
-        lot__marche__reference="B-2024",
-        lot__marche__date_debut=D(2024, 6, 1),
-        lot__marche__date_fin=D(2026, 6, 30),
-        heures_reservees=Decimal(500),
-    )
-    p1 = BeneficiaireFactory(
-        nom="Tartempion",
-        prenom="Honorine",
-        sexe=Sexe.FEMME,
-        date_naissance=D(2001, 5, 1),
-        date_entree=D(2024, 1, 1),
-        niveau_qualification=NiveauQualification.NIVEAU_3,
-    )
-    p2 = BeneficiaireFactory(
-        nom="Croquignol",
-        prenom="Anatole",
-        sexe=Sexe.HOMME,
-        date_naissance=D(1990, 1, 1),
-        date_entree=D(2024, 1, 1),
-        niveau_qualification=NiveauQualification.NIVEAU_3,
-    )
-    p3 = BeneficiaireFactory(
-        nom="Filochard",
-        prenom="Eulalie",
-        sexe=Sexe.HOMME,
-        date_naissance=D(1970, 1, 1),
-        date_entree=D(2024, 1, 1),
-        niveau_qualification="",
-    )
-    EligibiliteFactory(beneficiaire=p1, date_debut=D(2025, 3, 15), date_fin=D(2025, 6, 10))
-    EligibiliteFactory(beneficiaire=p1, code=CodePublic.JEUNE, date_debut=D(2024, 1, 1))
-    EligibiliteFactory(beneficiaire=p3, date_debut=D(2024, 2, 1))
-    EligibiliteFactory(beneficiaire=p3, code=CodePublic.SENIOR, date_debut=D(2024, 2, 1))
-
-    def heures(clause, personne, mois, nombre, statut=Statut.VALIDEES, modalite=Modalite.EMBAUCHE_DIRECTE):
-        trait = {Statut.VALIDEES: {"validees": True}, Statut.REJETEES: {"rejetees": True}}.get(statut, {})
-        return HeuresRealiseesFactory(
-            clause=clause,
-            beneficiaire=personne,
-            mois=mois,
-            heures=Decimal(nombre),
-            modalite=modalite,
-            **trait,
-        )
-
-    heures(clause_a, p1, D(2025, 2, 1), 10)
-    heures(clause_a, p1, D(2025, 3, 1), 20)
-    heures(clause_a, p1, D(2025, 6, 1), 30)
-    heures(clause_a, p1, D(2025, 7, 1), 40, modalite=Modalite.MISE_A_DISPOSITION)
-    heures(clause_a, p2, D(2025, 12, 1), 50)
-    heures(clause_a, p2, D(2025, 12, 1), 5, statut=Statut.DECLAREES, modalite=Modalite.FORMATION)
-    heures(clause_a, p2, D(2025, 11, 1), 100, statut=Statut.REJETEES)
-    heures(clause_b, p3, D(2025, 1, 1), 60)
-    heures(clause_b, p3, D(2026, 1, 1), 70)
-    heures(clause_b, p2, D(2024, 12, 1), 80)
-    ObjectifFactory(annee=2025, heures=1000)
-    ObjectifFactory(annee=2025, epci=alpha, heures=400)
-    SortieFactory(beneficiaire=p1, date=D(2025, 9, 1))
-    SortieFactory(beneficiaire=p2, date=D(2024, 9, 1))
-    return {
-        "alpha": alpha,
-        "beta": beta,
-        "departement": UserFactory(departement=True),
-        "agent_alpha": UserFactory(agent_epci=True, epci=alpha),
-        "agent_beta": UserFactory(agent_epci=True, epci=beta),
-        "lecteur": UserFactory(lecteur=True),
-        "lecteur_beta": UserFactory(lecteur_epci=True, epci=beta),
-    }
 
 
 def get(client, user, url, **params):
@@ -179,15 +84,15 @@ def test_anonyme_redirige_vers_la_connexion(client, url):
 
 @pytest.mark.parametrize("role", ["departement", "agent_alpha", "lecteur", "lecteur_beta"])
 @pytest.mark.parametrize("url", [URL, URL_JSON, URL_BILAN])
-def test_chaque_role_obtient_les_trois_pages(client, jeu, role, url):
-    assert get(client, jeu[role], url, annee=2025).status_code == 200
+def test_chaque_role_obtient_les_trois_pages(client, jeu_annuel, role, url):
+    assert get(client, jeu_annuel[role], url, annee=2025).status_code == 200
 
 
 # --- the figures, on the page and in the JSON ----------------------------------------------------
 
 
-def test_json_departement_chiffres_calcules_a_la_main(client, jeu):
-    donnees = donnees_json(client, jeu["departement"], annee=2025)
+def test_json_departement_chiffres_calcules_a_la_main(client, jeu_annuel):
+    donnees = donnees_json(client, jeu_annuel["departement"], annee=2025)
     attendu = {
         "annee": 2025,
         "objectif_heures": 1000,
@@ -213,7 +118,7 @@ def test_json_departement_chiffres_calcules_a_la_main(client, jeu):
 
     assert donnees["par_epci"] == [
         {
-            "siren": jeu["alpha"].siren,
+            "siren": jeu_annuel["alpha"].siren,
             "nom": "CC Alpha",
             "heures_validees": 150,
             "heures_declarees": 5,
@@ -222,7 +127,7 @@ def test_json_departement_chiffres_calcules_a_la_main(client, jeu):
             "progression": 37.5,
         },
         {
-            "siren": jeu["beta"].siren,
+            "siren": jeu_annuel["beta"].siren,
             "nom": "CC Beta",
             "heures_validees": 60,
             "heures_declarees": 0,
@@ -239,8 +144,8 @@ def test_json_departement_chiffres_calcules_a_la_main(client, jeu):
     assert donnees["par_mois"][11]["heures_declarees"] == 5
 
 
-def test_json_repartitions(client, jeu):
-    donnees = donnees_json(client, jeu["departement"], annee=2025)
+def test_json_repartitions(client, jeu_annuel):
+    donnees = donnees_json(client, jeu_annuel["departement"], annee=2025)
     marches = {m["reference"]: m for m in donnees["par_marche"]}
     assert {ref: (m["heures_reservees"], m["heures_validees_annee"], m["heures_validees_cumul"], m["taux_realisation"]) for ref, m in marches.items()} == {
         "A-2025": (1000, 150, 150, 15),
@@ -283,8 +188,8 @@ def test_json_repartitions(client, jeu):
     }
 
 
-def test_page_departement_formats_francais(client, jeu):
-    page = html(get(client, jeu["departement"], URL, annee=2025))
+def test_page_departement_formats_francais(client, jeu_annuel):
+    page = html(get(client, jeu_annuel["departement"], URL, annee=2025))
     assert "Périmètre : Département de Maine-et-Loire — 2025" in page
     assert f'id="heures-validees">210{NBSP}h<' in page
     assert f"sur un objectif de <strong>1{NBSP}000{NBSP}h</strong>" in page
@@ -301,8 +206,8 @@ def test_page_departement_formats_francais(client, jeu):
     assert f'id="heures-reservees">1{NBSP}500{NBSP}h<' in page
 
 
-def test_page_tableaux_rendus(client, jeu):
-    response = get(client, jeu["departement"], URL, annee=2025)
+def test_page_tableaux_rendus(client, jeu_annuel):
+    response = get(client, jeu_annuel["departement"], URL, annee=2025)
     tables = response.context["tables"]
     assert set(tables) == set(TABLES)
     epci = {ligne.get_cell("nom_epci"): ligne for ligne in tables["epci"].rows}
@@ -324,44 +229,46 @@ def _pk_marches(tables):
     return [(ligne.record["reference"], ligne.record["pk"]) for ligne in tables["marches"].rows]
 
 
-def test_rejetees_exclues_et_declarees_a_part(client, jeu):
-    donnees = donnees_json(client, jeu["departement"], annee=2025)
+def test_rejetees_exclues_et_declarees_a_part(client, jeu_annuel):
+    donnees = donnees_json(client, jeu_annuel["departement"], annee=2025)
     assert donnees["par_mois"][10]["heures_validees"] == 0  # November: 100 h rejected only
     assert donnees["par_mois"][10]["heures_declarees"] == 0
     assert donnees["heures_validees"] == 210
     assert donnees["heures_declarees"] == 5
     HeuresRealisees.objects.filter(statut=Statut.REJETEES).update(statut=Statut.VALIDEES)
-    assert donnees_json(client, jeu["departement"], annee=2025)["heures_validees"] == 310
+    assert donnees_json(client, jeu_annuel["departement"], annee=2025)["heures_validees"] == 310
 
 
-def test_autres_annees(client, jeu):
-    assert donnees_json(client, jeu["departement"], annee=2024)["heures_validees"] == 80
-    donnees = donnees_json(client, jeu["departement"], annee=2026)
+def test_autres_annees(client, jeu_annuel):
+    assert donnees_json(client, jeu_annuel["departement"], annee=2024)["heures_validees"] == 80
+    donnees = donnees_json(client, jeu_annuel["departement"], annee=2026)
     assert donnees["heures_validees"] == 70
     assert donnees["objectif_heures"] is None and donnees["progression"] is None
-    page = html(get(client, jeu["departement"], URL, annee=2026))
+    page = html(get(client, jeu_annuel["departement"], URL, annee=2026))
     assert "Aucun objectif n'est fixé pour 2026 sur ce périmètre." in page
 
 
-def test_annee_par_defaut_annee_en_cours(client, jeu):
+def test_annee_par_defaut_annee_en_cours(client, jeu_annuel):
     annee = timezone.localdate().year
-    assert donnees_json(client, jeu["departement"])["annee"] == annee
+    assert donnees_json(client, jeu_annuel["departement"])["annee"] == annee
     assert f"Périmètre : Département de Maine-et-Loire — {annee}" in html(
-        get(client, jeu["departement"], URL)
+        get(client, jeu_annuel["departement"], URL)
     )
 
 
 # --- scope -----------------------------------------------------------------------------------------
 
 
-def test_agent_epci_egal_departement_filtre_sur_son_epci(client, jeu):
+def test_agent_epci_egal_departement_filtre_sur_son_epci(client, jeu_annuel):
     """The clerk asks for the other EPCI: locked to theirs, with the very figures the Département sees."""
-    vue_agent = donnees_json(client, jeu["agent_alpha"], annee=2025, epci=jeu["beta"].siren)
-    vue_departement = donnees_json(client, jeu["departement"], annee=2025, epci=jeu["alpha"].siren)
+    vue_agent = donnees_json(client, jeu_annuel["agent_alpha"], annee=2025, epci=jeu_annuel["beta"].siren)
+    vue_departement = donnees_json(
+        client, jeu_annuel["departement"], annee=2025, epci=jeu_annuel["alpha"].siren
+    )
     assert vue_agent == vue_departement
     assert vue_agent["perimetre"] == {
         "libelle": "CC Alpha",
-        "epci": {"siren": jeu["alpha"].siren, "nom": "CC Alpha"},
+        "epci": {"siren": jeu_annuel["alpha"].siren, "nom": "CC Alpha"},
     }
     # Alpha by hand: 10 + 20 + 30 + 40 + 50; BRSA 20 + 30; target 400; p1 and p2.
     assert vue_agent["heures_validees"] == 150
@@ -376,8 +283,8 @@ def test_agent_epci_egal_departement_filtre_sur_son_epci(client, jeu):
     assert [e["nom"] for e in vue_agent["par_epci"]] == ["CC Alpha"]
 
 
-def test_agent_epci_verrouille_sur_la_page(client, jeu):
-    response = get(client, jeu["agent_beta"], URL, annee=2025, epci=jeu["alpha"].siren)
+def test_agent_epci_verrouille_sur_la_page(client, jeu_annuel):
+    response = get(client, jeu_annuel["agent_beta"], URL, annee=2025, epci=jeu_annuel["alpha"].siren)
     page = html(response)
     assert "Périmètre : CC Beta — 2025" in page
     assert f'id="heures-validees">60{NBSP}h<' in page
@@ -386,29 +293,32 @@ def test_agent_epci_verrouille_sur_la_page(client, jeu):
     assert [ligne.record["reference"] for ligne in response.context["tables"]["marches"].rows] == ["B-2024"]
 
 
-def test_lecteur_d_un_epci_verrouille(client, jeu):
-    donnees = donnees_json(client, jeu["lecteur_beta"], annee=2025, epci=jeu["alpha"].siren)
-    assert donnees["perimetre"]["epci"]["siren"] == jeu["beta"].siren
+def test_lecteur_d_un_epci_verrouille(client, jeu_annuel):
+    donnees = donnees_json(client, jeu_annuel["lecteur_beta"], annee=2025, epci=jeu_annuel["alpha"].siren)
+    assert donnees["perimetre"]["epci"]["siren"] == jeu_annuel["beta"].siren
     assert donnees["heures_validees"] == 60
     assert donnees["heures_declarees"] == 0
     assert [a["nom"] for a in donnees["par_acheteur"]] == ["Mairie de Beta"]
-    page = html(get(client, jeu["lecteur_beta"], URL, annee=2025, epci=jeu["alpha"].siren))
+    page = html(get(client, jeu_annuel["lecteur_beta"], URL, annee=2025, epci=jeu_annuel["alpha"].siren))
     assert "Périmètre : CC Beta — 2025" in page
     # An unknown SIREN changes nothing for a locked account either.
-    assert donnees_json(client, jeu["lecteur_beta"], annee=2025, epci="999999999")["heures_validees"] == 60
+    assert (
+        donnees_json(client, jeu_annuel["lecteur_beta"], annee=2025, epci="999999999")["heures_validees"]
+        == 60
+    )
 
 
-def test_lecteur_sans_epci_choisit_un_epci(client, jeu):
-    assert donnees_json(client, jeu["lecteur"], annee=2025)["heures_validees"] == 210
-    donnees = donnees_json(client, jeu["lecteur"], annee=2025, epci=jeu["alpha"].siren)
+def test_lecteur_sans_epci_choisit_un_epci(client, jeu_annuel):
+    assert donnees_json(client, jeu_annuel["lecteur"], annee=2025)["heures_validees"] == 210
+    donnees = donnees_json(client, jeu_annuel["lecteur"], annee=2025, epci=jeu_annuel["alpha"].siren)
     assert donnees["heures_validees"] == 150
-    page = html(get(client, jeu["lecteur"], URL, annee=2025, epci=jeu["alpha"].siren))
+    page = html(get(client, jeu_annuel["lecteur"], URL, annee=2025, epci=jeu_annuel["alpha"].siren))
     assert "Périmètre : CC Alpha — 2025" in page
-    assert f'<option value="{jeu["alpha"].siren}" selected>CC Alpha</option>' in page
+    assert f'<option value="{jeu_annuel["alpha"].siren}" selected>CC Alpha</option>' in page
 
 
-def test_aucune_donnee_personnelle_pour_un_lecteur(client, jeu):
-    lecteur = jeu["lecteur"]
+def test_aucune_donnee_personnelle_pour_un_lecteur(client, jeu_annuel):
+    lecteur = jeu_annuel["lecteur"]
     textes = [
         html(get(client, lecteur, URL, annee=2025)),
         html(get(client, lecteur, URL_BILAN, annee=2025)),
@@ -429,42 +339,42 @@ def test_aucune_donnee_personnelle_pour_un_lecteur(client, jeu):
 
 
 @pytest.mark.parametrize("annee", ["deux-mille", "1999", "2101", "25", "２０２５"])
-def test_annee_invalide(client, jeu, annee):
-    response = get(client, jeu["departement"], URL_JSON, annee=annee)
+def test_annee_invalide(client, jeu_annuel, annee):
+    response = get(client, jeu_annuel["departement"], URL_JSON, annee=annee)
     assert response.status_code == 400
     assert response.json() == {
         "erreur": "Paramètre « annee » invalide : indiquez une année sur quatre chiffres, "
         "entre 2000 et 2100 (par exemple 2025)."
     }
-    page = html(get(client, jeu["departement"], URL, annee=annee))
+    page = html(get(client, jeu_annuel["departement"], URL, annee=annee))
     courante = timezone.localdate().year
     assert f"Périmètre : Département de Maine-et-Loire — {courante}" in page
     assert f"L&#x27;année « {annee} » n&#x27;est pas valide" in page
 
 
-def test_epci_inconnu(client, jeu):
-    response = get(client, jeu["departement"], URL_JSON, annee=2025, epci="123456789")
+def test_epci_inconnu(client, jeu_annuel):
+    response = get(client, jeu_annuel["departement"], URL_JSON, annee=2025, epci="123456789")
     assert response.status_code == 404
     assert response.json() == {"erreur": "EPCI inconnu : aucun EPCI n'a le SIREN « 123456789 »."}
-    page = html(get(client, jeu["departement"], URL, annee=2025, epci="123456789"))
+    page = html(get(client, jeu_annuel["departement"], URL, annee=2025, epci="123456789"))
     assert "Aucun EPCI n&#x27;a le SIREN « 123456789 » : voici les chiffres de tout le Département." in page
     assert f'id="heures-validees">210{NBSP}h<' in page
 
 
-def test_annees_proposees(client, jeu):
-    response = get(client, jeu["departement"], URL, annee=2025)
+def test_annees_proposees(client, jeu_annuel):
+    response = get(client, jeu_annuel["departement"], URL, annee=2025)
     courante = timezone.localdate().year
     assert response.context["annees"] == [str(a) for a in sorted({2024, 2025, 2026, courante}, reverse=True)]
     assert '<option value="2025" selected>2025</option>' in html(response)
     # A year without data is added when asked for.
-    assert "2019" in get(client, jeu["departement"], URL, annee=2019).context["annees"]
+    assert "2019" in get(client, jeu_annuel["departement"], URL, annee=2019).context["annees"]
 
 
 # --- exports ---------------------------------------------------------------------------------------
 
 
-def test_export_xlsx_par_epci_en_francais(client, jeu):
-    lignes = exporter(client, jeu["departement"], "epci")
+def test_export_xlsx_par_epci_en_francais(client, jeu_annuel):
+    lignes = exporter(client, jeu_annuel["departement"], "epci")
     assert lignes[0] == [
         "EPCI",
         "SIREN",
@@ -475,23 +385,29 @@ def test_export_xlsx_par_epci_en_francais(client, jeu):
         "Objectif de l'EPCI",
         "Progression (%)",
     ]
-    assert lignes[1] == ["CC Alpha", jeu["alpha"].siren, 150, 5, 71.4, 2, 400, 37.5]
-    assert lignes[2] == ["CC Beta", jeu["beta"].siren, 60, 0, 28.6, 1, None, None]
+    assert lignes[1] == ["CC Alpha", jeu_annuel["alpha"].siren, 150, 5, 71.4, 2, 400, 37.5]
+    assert lignes[2] == ["CC Beta", jeu_annuel["beta"].siren, 60, 0, 28.6, 1, None, None]
 
 
-def test_export_nom_de_fichier_et_de_feuille(client, jeu):
+def test_export_nom_de_fichier_et_de_feuille(client, jeu_annuel):
     response = get(
-        client, jeu["departement"], URL, annee=2025, epci=jeu["alpha"].siren, _export="xlsx", table="marches"
+        client,
+        jeu_annuel["departement"],
+        URL,
+        annee=2025,
+        epci=jeu_annuel["alpha"].siren,
+        _export="xlsx",
+        table="marches",
     )
     assert (
-        f'filename="tableau-de-bord-2025-{jeu["alpha"].siren}-marches.xlsx"'
+        f'filename="tableau-de-bord-2025-{jeu_annuel["alpha"].siren}-marches.xlsx"'
         in response["Content-Disposition"]
     )
     assert openpyxl.load_workbook(io.BytesIO(response.content)).active.title == "Par marché"
 
 
-def test_export_csv_par_marche(client, jeu):
-    lignes = exporter(client, jeu["departement"], "marches", "csv")
+def test_export_csv_par_marche(client, jeu_annuel):
+    lignes = exporter(client, jeu_annuel["departement"], "marches", "csv")
     assert lignes[0] == [
         "Référence",
         "Objet",
@@ -511,36 +427,36 @@ def test_export_csv_par_marche(client, jeu):
     assert par_reference["B-2024"][6:] == ["500,00", "60,00", "140,00", "28,0"]
 
 
-def test_export_des_personnes_et_des_mois(client, jeu):
-    assert exporter(client, jeu["departement"], "sexe") == [
+def test_export_des_personnes_et_des_mois(client, jeu_annuel):
+    assert exporter(client, jeu_annuel["departement"], "sexe") == [
         ["Sexe", "Personnes", "Part des personnes (%)"],
         ["femme", 1, 33.3],
         ["homme", 2, 66.7],
     ]
-    ages = exporter(client, jeu["departement"], "ages", "csv")
+    ages = exporter(client, jeu_annuel["departement"], "ages", "csv")
     assert ages == [
         ["Tranche d'âge", "Personnes", "Part des personnes (%)"],
         ["moins de 26 ans", "1", "33,3"],
         ["26 à 49 ans", "1", "33,3"],
         ["50 ans et plus", "1", "33,3"],
     ]
-    mois = exporter(client, jeu["departement"], "mois")
+    mois = exporter(client, jeu_annuel["departement"], "mois")
     assert mois[0][0] == "Mois" and mois[1][:4] == ["01/2025", 60, 0, 60]
     assert mois[12] == ["12/2025", 50, 5, 210, 21]
-    sorties = exporter(client, jeu["departement"], "sorties")
+    sorties = exporter(client, jeu_annuel["departement"], "sorties")
     assert sorties[0] == ["Catégorie de sortie", "Sorties", "Part des sorties (%)"]
     assert sorties[1][1:] == [1, 100]
 
 
-def test_export_suit_le_tri_et_le_perimetre(client, jeu):
-    lignes = exporter(client, jeu["departement"], "epci", **{"epci-sort": "heures_validees"})
+def test_export_suit_le_tri_et_le_perimetre(client, jeu_annuel):
+    lignes = exporter(client, jeu_annuel["departement"], "epci", **{"epci-sort": "heures_validees"})
     assert [ligne[0] for ligne in lignes[1:]] == ["CC Beta", "CC Alpha"]
-    lignes = exporter(client, jeu["agent_alpha"], "acheteurs", epci=jeu["beta"].siren)
+    lignes = exporter(client, jeu_annuel["agent_alpha"], "acheteurs", epci=jeu_annuel["beta"].siren)
     assert [ligne[0] for ligne in lignes[1:]] == ["Mairie d'Alpha"]
 
 
-def test_liens_d_export_et_tri_par_tableau(client, jeu):
-    response = get(client, jeu["departement"], URL, annee=2025, **{"epci-sort": "heures_validees"})
+def test_liens_d_export_et_tri_par_tableau(client, jeu_annuel):
+    response = get(client, jeu_annuel["departement"], URL, annee=2025, **{"epci-sort": "heures_validees"})
     tables = response.context["tables"]
     assert [ligne.get_cell("nom_epci") for ligne in tables["epci"].rows] == ["CC Beta", "CC Alpha"]
     # The other tables keep their own order.
@@ -555,15 +471,15 @@ def test_liens_d_export_et_tri_par_tableau(client, jeu):
 @pytest.mark.parametrize(
     "parametres", [{"table": "inconnue", "_export": "xlsx"}, {"table": "epci", "_export": "pdf"}]
 )
-def test_export_inconnu(client, jeu, parametres):
-    assert get(client, jeu["departement"], URL, annee=2025, **parametres).status_code == 404
+def test_export_inconnu(client, jeu_annuel, parametres):
+    assert get(client, jeu_annuel["departement"], URL, annee=2025, **parametres).status_code == 404
 
 
 # --- charts and bilan ------------------------------------------------------------------------------
 
 
-def test_graphiques_svg_accessibles(client, jeu):
-    page = html(get(client, jeu["departement"], URL, annee=2025))
+def test_graphiques_svg_accessibles(client, jeu_annuel):
+    page = html(get(client, jeu_annuel["departement"], URL, annee=2025))
     assert page.count('role="img"') == 4
     for nom in ("mois", "epci", "publics", "modalites"):
         assert f'aria-labelledby="graphique-{nom}-titre graphique-{nom}-desc"' in page
@@ -575,7 +491,7 @@ def test_graphiques_svg_accessibles(client, jeu):
     assert re.fullmatch(r"\d+\.\d,\d+\.\d( \d+\.\d,\d+\.\d){11}", trace), trace
 
 
-def test_annee_en_cours_courbe_jusqu_au_mois_en_cours(client, jeu):
+def test_annee_en_cours_courbe_jusqu_au_mois_en_cours(client, jeu_annuel):
     aujourd_hui = timezone.localdate()
     HeuresRealiseesFactory(
         clause=HeuresRealisees.objects.first().clause,
@@ -583,7 +499,7 @@ def test_annee_en_cours_courbe_jusqu_au_mois_en_cours(client, jeu):
         heures=Decimal(12),
         validees=True,
     )
-    response = get(client, jeu["departement"], URL, annee=aujourd_hui.year)
+    response = get(client, jeu_annuel["departement"], URL, annee=aujourd_hui.year)
     trace = re.search(r'class="ligne-cumul" points="([^"]+)"', html(response)).group(1)
     assert len(trace.split()) == aujourd_hui.month
     assert len(response.context["tables"]["mois"].rows) == 12
@@ -602,7 +518,7 @@ def test_sans_aucune_donnee(client):
     assert donnees["part_brsa"] is None and donnees["par_epci"] == [] and len(donnees["par_mois"]) == 12
 
 
-def test_marche_sans_epci(client, jeu):
+def test_marche_sans_epci(client, jeu_annuel):
     """A contract of the Département attached to no EPCI: its own line, seen by the Département only."""
     clause = ClauseFactory(
         lot__marche__acheteur=AcheteurFactory(departement=True),
@@ -612,7 +528,7 @@ def test_marche_sans_epci(client, jeu):
         heures_reservees=Decimal(100),
     )
     HeuresRealiseesFactory(clause=clause, mois=D(2025, 4, 1), heures=Decimal(25), validees=True)
-    donnees = donnees_json(client, jeu["departement"], annee=2025)
+    donnees = donnees_json(client, jeu_annuel["departement"], annee=2025)
     assert donnees["heures_validees"] == 235
     assert donnees["par_epci"][-1] == {
         "siren": None,
@@ -624,8 +540,8 @@ def test_marche_sans_epci(client, jeu):
         "progression": None,
     }
     assert {m["reference"]: m["epci"] for m in donnees["par_marche"]}["D-2025"] == "Sans EPCI de rattachement"
-    assert donnees_json(client, jeu["agent_alpha"], annee=2025)["heures_validees"] == 150
-    lignes = exporter(client, jeu["departement"], "epci", **{"epci-sort": "siren"})
+    assert donnees_json(client, jeu_annuel["agent_alpha"], annee=2025)["heures_validees"] == 150
+    lignes = exporter(client, jeu_annuel["departement"], "epci", **{"epci-sort": "siren"})
     assert [ligne[:2] for ligne in lignes[1:]][0] == ["Sans EPCI de rattachement", None]
 
 
@@ -663,8 +579,8 @@ def test_pas_lisible(maximum, pas):
     assert graphiques.pas_lisible(maximum) == pas
 
 
-def test_bilan_imprimable(client, jeu):
-    response = get(client, jeu["agent_alpha"], URL_BILAN, annee=2025)
+def test_bilan_imprimable(client, jeu_annuel):
+    response = get(client, jeu_annuel["agent_alpha"], URL_BILAN, annee=2025)
     page = html(response)
     date = timezone.localdate().strftime("%d/%m/%Y")
     assert '<h1 class="h2">Bilan 2025 des clauses sociales d\'insertion — CC Alpha</h1>' in page
@@ -681,7 +597,7 @@ def test_bilan_imprimable(client, jeu):
     assert page.count('class="mb-5 section-bilan"') == 9
 
 
-def test_feuille_de_style_d_impression(client, jeu):
+def test_feuille_de_style_d_impression(client, jeu_annuel):
     from django.contrib.staticfiles import finders
 
     with open(finders.find("css/bilan-print.css"), encoding="utf-8") as fichier:
