@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
-from config.tableurs import ExportTableur
+from portail.tableurs import ExportTableur
 
 from . import selectors
 from .filters import BeneficiaireFilter

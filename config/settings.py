@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
+    "portail",
     "territoires",
     "comptes",
     "marches",

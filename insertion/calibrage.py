@@ -15,9 +15,9 @@ from django.http import Http404
 
 from marches.enums import NatureMarche
 from marches.models import Marche
+from portail.formats import ESPACE_INSECABLE, nombre
+from portail.formats import heures as formater_heures
 
-from .formats import ESPACE_INSECABLE, nombre
-from .formats import heures as formater_heures
 from .models import Clause, ParametresCalibrage
 from .selectors import get_clause_for_user
 

@@ -9,8 +9,8 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 
-from insertion.formats import nombre
 from marches.models import Marche
+from portail.formats import nombre
 from territoires.models import Epci
 
 from .enums import Statut

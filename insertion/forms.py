@@ -15,13 +15,14 @@ from beneficiaires.enums import CodePublic, NiveauQualification, Sexe
 from beneficiaires.identite import normaliser_nom
 from beneficiaires.models import Beneficiaire, Public
 from beneficiaires.services import PeriodePublic
+from insertion.models import Clause, HeuresRealisees
+from insertion.regles import HEURES_MAX_PAR_LIGNE
 from marches.models import Entreprise
 from marches.siret import normaliser_siret, valider_siret
+from portail.periodes import lire_mois
 from territoires.models import Commune
 
 from .enums import Modalite, Statut, TypeContrat
-from .models import HEURES_MAX_PAR_LIGNE, Clause, HeuresRealisees
-from .periodes import lire_mois
 from .services import LigneHeures
 
 AGE_MIN, AGE_MAX = 16, 75

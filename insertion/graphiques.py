@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import formats
+from portail import formats
 
 LARGEUR = 640
 GAUCHE_BARRES = 4.0

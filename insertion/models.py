@@ -4,11 +4,9 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from insertion.enums import BaseJuridique, Modalite, Statut, TypeContrat
+from insertion.regles import HEURES_MAX_PAR_LIGNE, MESSAGE_HEURES_LIGNE, MESSAGE_MOTIF_REJET
 from marches.enums import NatureMarche
-
-from .enums import BaseJuridique, Modalite, Statut, TypeContrat
-
-HEURES_MAX_PAR_LIGNE = 744  # 31 days × 24 hours
 
 
 class Clause(models.Model):
@@ -175,7 +173,7 @@ class HeuresRealisees(models.Model):
             models.CheckConstraint(
                 condition=models.Q(heures__gt=0, heures__lte=HEURES_MAX_PAR_LIGNE),
                 name="heures_realisees_entre_0_et_744",
-                violation_error_message="Les heures d'une ligne doivent être comprises entre 0 et 744.",
+                violation_error_message=MESSAGE_HEURES_LIGNE,
             ),
             models.CheckConstraint(
                 condition=models.Q(mois__day=1), name="heures_realisees_mois_premier_jour"
@@ -183,7 +181,7 @@ class HeuresRealisees(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(statut=Statut.REJETEES) | ~models.Q(motif_rejet=""),
                 name="heures_realisees_rejet_motive",
-                violation_error_message="Un rejet doit être motivé.",
+                violation_error_message=MESSAGE_MOTIF_REJET,
             ),
             models.UniqueConstraint(
                 fields=["clause", "beneficiaire", "employeur", "mois", "modalite"],

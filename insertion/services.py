@@ -14,16 +14,11 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from beneficiaires.models import Beneficiaire
+from insertion import regles
+from insertion.enums import Statut
+from insertion.models import Clause, HeuresRealisees
 from marches.models import Entreprise, Marche
-
-from .enums import Statut
-from .formats import heures as formater_heures
-from .models import HEURES_MAX_PAR_LIGNE, Clause, HeuresRealisees
-from .periodes import libelle_mois, mois_courant, premier_jour
-
-# Monthly hours of one person across all rows: above the alert, the clerk must confirm; above the limit, refused.
-SEUIL_ALERTE_HEURES_MOIS = Decimal(160)
-SEUIL_MAX_HEURES_MOIS = Decimal(250)
+from portail.periodes import mois_courant
 
 
 @dataclass(frozen=True)
@@ -74,27 +69,13 @@ def _verifier_perimetre(*, user, clauses) -> None:
 
 
 def _erreurs_de_periode(ligne: LigneHeures, index: int, ce_mois: datetime.date) -> list[ErreurLigne]:
-    marche = ligne.clause.lot.marche
     erreurs = []
-    if ligne.mois > ce_mois:
-        erreurs.append(
-            ErreurLigne(
-                index,
-                f"Impossible de déclarer des heures pour {libelle_mois(ligne.mois)} : ce mois n'est pas commencé.",
-            )
-        )
-    elif not premier_jour(marche.date_debut) <= ligne.mois <= premier_jour(marche.date_fin):
-        erreurs.append(
-            ErreurLigne(
-                index,
-                f"{libelle_mois(ligne.mois).capitalize()} est hors de la période d'exécution du marché "
-                f"{marche.reference} (du {marche.date_debut:%d/%m/%Y} au {marche.date_fin:%d/%m/%Y}).",
-            )
-        )
-    if not Decimal(0) < ligne.heures <= HEURES_MAX_PAR_LIGNE:
-        erreurs.append(
-            ErreurLigne(index, f"Le nombre d'heures doit être compris entre 0 et {HEURES_MAX_PAR_LIGNE}.")
-        )
+    if message := regles.erreur_mois_declarable(
+        marche=ligne.clause.lot.marche, mois=ligne.mois, ce_mois=ce_mois
+    ):
+        erreurs.append(ErreurLigne(index, message))
+    if not regles.heures_de_ligne_valides(ligne.heures):
+        erreurs.append(ErreurLigne(index, regles.MESSAGE_HEURES_LIGNE))
     return erreurs
 
 
@@ -116,7 +97,6 @@ def enregistrer_heures(
         s.clause_id: s.clause for s in suppressions
     }
     _verifier_perimetre(user=user, clauses=clauses.values())
-    est_departement = user.voit_tout
     ce_mois = mois_courant()
 
     erreurs: list[ErreurLigne] = []
@@ -175,19 +155,10 @@ def enregistrer_heures(
             if personne not in noms:
                 continue
             index = premiere_ligne[(personne, mois)]
-            if total > SEUIL_MAX_HEURES_MOIS:
-                erreurs.append(
-                    ErreurLigne(
-                        index,
-                        f"{noms[personne]} totaliserait {formater_heures(total)} en {libelle_mois(mois)}, tous marchés confondus : "
-                        f"au-delà de {formater_heures(SEUIL_MAX_HEURES_MOIS)} par mois, la saisie est refusée.",
-                    )
-                )
-            elif total > SEUIL_ALERTE_HEURES_MOIS:
-                alertes.append(
-                    f"{noms[personne]} totalise {formater_heures(total)} en {libelle_mois(mois)}, tous marchés confondus "
-                    f"(plus de {formater_heures(SEUIL_ALERTE_HEURES_MOIS)})."
-                )
+            if erreur := regles.erreur_total_mensuel(personne=noms[personne], mois=mois, total=total):
+                erreurs.append(ErreurLigne(index, erreur))
+            elif alerte := regles.alerte_total_mensuel(personne=noms[personne], mois=mois, total=total):
+                alertes.append(alerte)
 
         maintenant = timezone.now()
         a_creer, a_modifier, inchangees = [], [], 0
@@ -215,12 +186,10 @@ def enregistrer_heures(
             ):
                 inchangees += 1
                 continue
-            if rangee.statut == Statut.VALIDEES and not est_departement:
+            if regles.ligne_verrouillee(statut=rangee.statut, user=user):
                 erreurs.append(
                     ErreurLigne(
-                        index,
-                        f"Les heures de {ligne.beneficiaire} en {libelle_mois(ligne.mois)} sont déjà validées par le "
-                        "Département : elles ne peuvent plus être modifiées.",
+                        index, regles.message_ligne_verrouillee(personne=ligne.beneficiaire, mois=ligne.mois)
                     )
                 )
                 continue
@@ -235,7 +204,7 @@ def enregistrer_heures(
             a_modifier.append(rangee)
 
         for rangee in suppressions:
-            if rangee.statut == Statut.VALIDEES and not est_departement:
+            if regles.ligne_verrouillee(statut=rangee.statut, user=user):
                 erreurs.append(
                     ErreurLigne(
                         None, f"Les heures validées de {rangee.beneficiaire} ne peuvent pas être supprimées."
@@ -284,9 +253,9 @@ def valider_heures(*, user, rangees, versions: dict[int, str] | None = None) -> 
 
 
 def rejeter_heures(*, user, rangees, motif: str, versions: dict[int, str] | None = None) -> int:
-    motif = (motif or "").strip()
-    if not motif:
-        raise SaisieInvalide([ErreurLigne(None, "Indiquez le motif du rejet : l'EPCI le verra.")])
+    if erreur := regles.erreur_motif_rejet(motif):
+        raise SaisieInvalide([ErreurLigne(None, erreur)])
+    motif = motif.strip()
     return _statuer(user=user, rangees=rangees, statut=Statut.REJETEES, motif=motif, versions=versions)
 
 

@@ -7,7 +7,8 @@ from django.db.models import Case, F, FloatField, When
 from django.db.models.functions import Cast
 from django.utils.text import Truncator
 
-from . import formats
+from portail import formats
+
 from .selectors import taux_realisation
 
 TEMPLATE_TABLEAU = "tableau.html"

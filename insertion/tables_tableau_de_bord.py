@@ -10,8 +10,9 @@ from decimal import Decimal
 import django_tables2 as tables
 from django.utils.text import Truncator
 
-from . import formats
-from .periodes import libelle_mois
+from portail import formats
+from portail.periodes import libelle_mois
+
 from .tables import A_DROITE, TEMPLATE_TABLEAU, ColonneHeures
 
 

@@ -8,13 +8,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from config.tableurs import ExportTableur
+from insertion.regles import SEUIL_ALERTE_HEURES_MOIS
+from portail.formats import heures as formater_heures
+from portail.periodes import libelle_mois
+from portail.tableurs import ExportTableur
 
 from .enums import Statut
-from .formats import heures as formater_heures
 from .models import HeuresRealisees
-from .periodes import libelle_mois
-from .services import SEUIL_ALERTE_HEURES_MOIS
 from .tables import TEMPLATE_TABLEAU
 
 

@@ -13,8 +13,8 @@ from django.utils.text import Truncator
 from django_tables2 import RequestConfig
 
 from marches.enums import NatureMarche
+from portail import formats
 
-from .. import formats
 from ..calibrage import (
     CalibrageInvalide,
     calibrer_clause,

@@ -10,8 +10,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from insertion import releves
-from insertion.formats import nombre
-from insertion.services import SEUIL_ALERTE_HEURES_MOIS, SEUIL_MAX_HEURES_MOIS
+from insertion.regles import SEUIL_ALERTE_HEURES_MOIS, SEUIL_MAX_HEURES_MOIS
+from portail.formats import nombre
 
 # The file waiting for the clerk's confirmation of monthly totals above the alert threshold.
 CLE_SESSION = "import_releve_a_confirmer"

@@ -11,12 +11,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
-from config.tableurs import ExportTableur
+from portail.periodes import libelle_mois, mois_courant, premier_jour
+from portail.tableurs import ExportTableur
 
 from ..enums import Statut
 from ..filters import MarchesFilter
 from ..models import HeuresRealisees
-from ..periodes import libelle_mois, mois_courant, premier_jour
 from ..selectors import ZERO, clauses_du_marche, get_marche_for_user, marches_avec_clause, taux_realisation
 from ..tables import MarchesTable
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from beneficiaires.models import Beneficiaire
 from beneficiaires.services import trouver_ou_creer_beneficiaire
 from marches.models import Entreprise, Marche
+from portail.periodes import libelle_mois, lire_mois, mois_courant, mois_precedent, premier_jour
 
 from ..enums import Statut
 from ..forms import (
@@ -24,7 +25,6 @@ from ..forms import (
     statut_verrouille,
 )
 from ..models import Clause, HeuresRealisees
-from ..periodes import libelle_mois, lire_mois, mois_courant, mois_precedent, premier_jour
 from ..selectors import get_clause_for_user
 from ..services import SaisieInvalide, enregistrer_heures
 

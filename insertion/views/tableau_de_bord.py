@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
-from config.tableurs import ExportTableur
+from portail.tableurs import ExportTableur
 from territoires.models import Epci
 
 from .. import graphiques, indicateurs_tableaux

@@ -15,12 +15,12 @@ from django_tables2.export import ExportMixin
 from beneficiaires.models import Beneficiaire
 from comptes.models import User
 from marches.models import Entreprise
+from portail.formats import heures as formater_heures
+from portail.formats import nombre
+from portail.periodes import libelle_mois
 
 from ..filters_validation import ActionsFileForm, FiltreFileValidation
-from ..formats import heures as formater_heures
-from ..formats import nombre
 from ..models import Clause, HeuresRealisees
-from ..periodes import libelle_mois
 from ..selectors import get_heures_for_user
 from ..services import SaisieInvalide, rejeter_heures, valider_heures
 from ..tables_validation import ExportFile, TableFileValidation, nom_utilisateur, preparer_lignes

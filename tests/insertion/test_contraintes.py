@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from insertion import regles
 from insertion.enums import Modalite, Statut
 from insertion.models import Clause, HeuresRealisees, Objectif, ParametresCalibrage
 from marches.enums import NatureMarche
@@ -20,8 +21,8 @@ from tests.contraintes import (
 )
 from tests.factories import ClauseFactory, EpciFactory, HeuresRealiseesFactory, ObjectifFactory
 
-HEURES_HORS_BORNES = "Les heures d'une ligne doivent être comprises entre 0 et 744."
-REJET_NON_MOTIVE = "Un rejet doit être motivé."
+HEURES_HORS_BORNES = regles.MESSAGE_HEURES_LIGNE
+REJET_NON_MOTIVE = regles.MESSAGE_MOTIF_REJET
 
 
 def _parametres(nature=NatureMarche.TRAVAUX):

@@ -19,8 +19,8 @@ from beneficiaires.models import Beneficiaire, Eligibilite
 from insertion import releves
 from insertion.enums import Modalite, Statut, TypeContrat
 from insertion.models import HeuresRealisees
-from insertion.periodes import mois_courant, mois_precedent
 from insertion.views.imports import CLE_SESSION
+from portail.periodes import mois_courant, mois_precedent
 from tests.factories import (
     BeneficiaireFactory,
     ClauseFactory,

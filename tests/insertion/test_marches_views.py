@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from insertion.enums import Statut
-from insertion.periodes import mois_courant, premier_jour
+from portail.periodes import mois_courant, premier_jour
 from tests.factories import (
     AcheteurFactory,
     BeneficiaireFactory,

@@ -14,7 +14,7 @@ from beneficiaires.models import Beneficiaire, Eligibilite, Public
 from insertion.enums import Modalite, Statut, TypeContrat
 from insertion.forms import GrilleFormSet
 from insertion.models import HeuresRealisees
-from insertion.periodes import libelle_mois, mois_courant, mois_precedent
+from portail.periodes import libelle_mois, mois_courant, mois_precedent
 from tests.factories import (
     BeneficiaireFactory,
     ClauseFactory,

@@ -11,8 +11,8 @@ from django.db import connection, transaction
 
 from insertion.enums import Modalite, Statut, TypeContrat
 from insertion.models import Clause, HeuresRealisees
-from insertion.periodes import mois_courant, mois_precedent
 from insertion.services import LigneHeures, SaisieInvalide, enregistrer_heures, valider_heures
+from portail.periodes import mois_courant, mois_precedent
 from tests.factories import (
     BeneficiaireFactory,
     ClauseFactory,

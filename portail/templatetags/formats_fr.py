@@ -1,6 +1,6 @@
 from django import template
 
-from insertion import formats
+from portail import formats
 
 register = template.Library()
 

@@ -1,0 +1,89 @@
+"""Rules on insertion hours and clauses, each with its French message, defined once.
+
+The grid, the statement import, the services, the tables and the model constraints all call these.
+"""
+
+import datetime
+from decimal import Decimal
+
+from insertion.enums import Statut
+from portail.formats import heures as formater_heures
+from portail.periodes import libelle_mois, premier_jour
+
+# One row: a month has at most 31 days × 24 hours.
+HEURES_MAX_PAR_LIGNE = 744
+# Monthly hours of one person across all rows: above the alert, the clerk must confirm; above the limit, refused.
+SEUIL_ALERTE_HEURES_MOIS = Decimal(160)
+SEUIL_MAX_HEURES_MOIS = Decimal(250)
+
+MESSAGE_HEURES_LIGNE = (
+    f"Le nombre d'heures d'une ligne doit être supérieur à 0 et au plus {HEURES_MAX_PAR_LIGNE} dans le mois."
+)
+MESSAGE_MOTIF_REJET = "Indiquez le motif du rejet : l'EPCI le verra."
+
+
+def heures_de_ligne_valides(heures: Decimal) -> bool:
+    return Decimal(0) < heures <= HEURES_MAX_PAR_LIGNE
+
+
+def erreur_total_mensuel(*, personne, mois: datetime.date, total: Decimal) -> str | None:
+    """Refusal when a person's hours of a month, over every contract, exceed the limit."""
+    if total <= SEUIL_MAX_HEURES_MOIS:
+        return None
+    return (
+        f"{personne} totaliserait {formater_heures(total)} en {libelle_mois(mois)}, tous marchés confondus : "
+        f"au-delà de {formater_heures(SEUIL_MAX_HEURES_MOIS)} par mois, la saisie est refusée."
+    )
+
+
+def alerte_total_mensuel(*, personne, mois: datetime.date, total: Decimal) -> str | None:
+    """Warning (to be confirmed) when the total is above the alert threshold but within the limit."""
+    if not SEUIL_ALERTE_HEURES_MOIS < total <= SEUIL_MAX_HEURES_MOIS:
+        return None
+    return (
+        f"{personne} totalise {formater_heures(total)} en {libelle_mois(mois)}, tous marchés confondus "
+        f"(plus de {formater_heures(SEUIL_ALERTE_HEURES_MOIS)})."
+    )
+
+
+def total_mensuel_en_alerte(total: Decimal) -> bool:
+    return total > SEUIL_ALERTE_HEURES_MOIS
+
+
+def erreur_mois_declarable(*, marche, mois: datetime.date, ce_mois: datetime.date) -> str | None:
+    """Hours are declared for a month already begun and within the contract's execution period."""
+    if mois > ce_mois:
+        return f"Impossible de déclarer des heures pour {libelle_mois(mois)} : ce mois n'est pas commencé."
+    if not premier_jour(marche.date_debut) <= mois <= premier_jour(marche.date_fin):
+        return (
+            f"{libelle_mois(mois).capitalize()} est hors de la période d'exécution du marché "
+            f"{marche.reference} (du {marche.date_debut:%d/%m/%Y} au {marche.date_fin:%d/%m/%Y})."
+        )
+    return None
+
+
+def ligne_verrouillee(*, statut: str, user) -> bool:
+    """A row validated by the Département is read-only for EPCI clerks; the Département may still correct it."""
+    return statut == Statut.VALIDEES and not user.voit_tout
+
+
+def message_ligne_verrouillee(*, personne, mois: datetime.date) -> str:
+    return (
+        f"Les heures de {personne} en {libelle_mois(mois)} sont déjà validées par le Département : elles ne "
+        "peuvent plus être modifiées."
+    )
+
+
+def erreur_motif_rejet(motif: str) -> str | None:
+    """A rejection needs a reason, which the EPCI reads."""
+    return None if (motif or "").strip() else MESSAGE_MOTIF_REJET
+
+
+def erreur_calibrage_nul(*, detail: str, heures_reservees) -> str | None:
+    """A calibration giving 0 h (or nothing) is refused: a clause always reserves hours."""
+    if heures_reservees:
+        return None
+    return (
+        f"Le calcul donne {detail} : les heures réservées doivent être supérieures à 0. Vérifiez la part de "
+        "main-d'œuvre et le taux d'insertion, ou indiquez les heures fixées par le marché."
+    )
