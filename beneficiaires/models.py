@@ -26,14 +26,12 @@ class BeneficiaireQuerySet(models.QuerySet):
         """People a user may see by name: all for the Département, their EPCI's for a clerk, none for a reader."""
         if not user.is_authenticated:
             return self.none()
-        if user.voit_tout:
-            return self
-        if user.voit_donnees_personnelles and user.epci_id:
-            avec_heures = Beneficiaire.objects.filter(heures__clause__lot__marche__epci_id=user.epci_id)
-            return self.filter(
-                models.Q(cree_par_epci_id=user.epci_id) | models.Q(pk__in=avec_heures.values("pk"))
-            )
-        return self.none()
+        if not user.voit_donnees_personnelles:
+            return self.none()
+        if epci_id := user.epci_impose_id:
+            avec_heures = Beneficiaire.objects.filter(heures__clause__lot__marche__epci_id=epci_id)
+            return self.filter(models.Q(cree_par_epci_id=epci_id) | models.Q(pk__in=avec_heures.values("pk")))
+        return self
 
 
 class Beneficiaire(models.Model):

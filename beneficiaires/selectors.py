@@ -1,27 +1,19 @@
-"""Reads on beneficiaries, scoped by user.
-
-`beneficiaires` must not depend on `insertion` at import time: hours are reached through
-`apps.get_model("insertion", ...)` inside the functions.
-"""
+"""Reads on beneficiaries, scoped by user. Their hours are read by `insertion.selectors` (hours are
+insertion's): this app does not depend on it."""
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
 
-from django.apps import apps
-from django.db.models import DecimalField, Exists, OuterRef, Prefetch, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .enums import CodePublic
-from .models import Beneficiaire, Eligibilite
-
-# Values of insertion.enums.Statut, kept here so this module does not import insertion.
-STATUT_DECLAREES = "declarees"
-STATUT_VALIDEES = "validees"
-STATUT_REJETEES = "rejetees"
+from beneficiaires.enums import CodePublic
+from beneficiaires.identite import normaliser_nom
+from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
+from portail import historique
+from territoires.models import Commune
 
 # Fields of a person's record whose changes the history shows.
 CHAMPS_HISTORIQUE = [
@@ -37,50 +29,21 @@ CHAMPS_HISTORIQUE = [
 TAILLE_HISTORIQUE = 50
 
 
-def _heures_realisees():
-    return apps.get_model("insertion", "HeuresRealisees")
-
-
-def _zero():
-    return Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
-
-
 def eligibilites_en_cours(*, jour: datetime.date):
     """Eligibility periods covering `jour`."""
     return Q(date_debut__lte=jour) & (Q(date_fin__isnull=True) | Q(date_fin__gte=jour))
 
 
-def heures_visibles(*, user):
-    """Hour rows of every person the user may read: all for the Département, their EPCI's contracts for a clerk."""
-    if not (user.is_authenticated and user.voit_donnees_personnelles):
-        return _heures_realisees().objects.none()
-    return _heures_realisees().objects.for_user(user)
-
-
 def beneficiaires_pour_liste(*, user):
-    """The people a user may see, with their current publics and their validated hours in the user's scope.
-
-    One query for the page (hours summed in a subquery) plus one for the current publics of that page.
-    """
+    """The people a user may see, with their current publics (one query for the page's publics)."""
     aujourd_hui = timezone.localdate()
-    validees = (
-        heures_visibles(user=user)
-        .filter(beneficiaire=OuterRef("pk"), statut=STATUT_VALIDEES)
-        .order_by()
-        .values("beneficiaire")
-        .annotate(total=Sum("heures"))
-        .values("total")[:1]
-    )
     brsa_en_cours = Eligibilite.objects.filter(
         eligibilites_en_cours(jour=aujourd_hui), beneficiaire=OuterRef("pk"), public__code=CodePublic.BRSA
     )
     return (
         Beneficiaire.objects.for_user(user)
         .select_related("commune")
-        .annotate(
-            heures_validees=Coalesce(Subquery(validees), _zero()),
-            brsa_en_cours=Exists(brsa_en_cours),
-        )
+        .annotate(brsa_en_cours=Exists(brsa_en_cours))
         .prefetch_related(
             Prefetch(
                 "eligibilites",
@@ -93,6 +56,29 @@ def beneficiaires_pour_liste(*, user):
     )
 
 
+def rechercher(beneficiaires, *, texte: str):
+    """Every word typed must appear in the matching key ("nom|prénom|date", accents and case ignored)."""
+    for mot in normaliser_nom(texte).split():
+        beneficiaires = beneficiaires.filter(cle_identite__contains=mot)
+    return beneficiaires
+
+
+def filtrer_par_public(beneficiaires, *, public):
+    """People who belonged to this public at some point of their parcours."""
+    return beneficiaires.filter(
+        Exists(Eligibilite.objects.filter(beneficiaire=OuterRef("pk"), public=public))
+    )
+
+
+def filtrer_brsa_en_cours(beneficiaires):
+    en_cours = Eligibilite.objects.filter(
+        eligibilites_en_cours(jour=timezone.localdate()),
+        beneficiaire=OuterRef("pk"),
+        public__code=CodePublic.BRSA,
+    )
+    return beneficiaires.filter(Exists(en_cours))
+
+
 def get_beneficiaire_for_user(*, user, public_id) -> Beneficiaire:
     """The person, or 404 when the user may not see them (readers never see anyone)."""
     if not (user.is_authenticated and user.voit_donnees_personnelles):
@@ -102,25 +88,10 @@ def get_beneficiaire_for_user(*, user, public_id) -> Beneficiaire:
     )
 
 
-def age(*, date_naissance: datetime.date, jour: datetime.date) -> int:
-    return (
-        jour.year
-        - date_naissance.year
-        - ((jour.month, jour.day) < (date_naissance.month, date_naissance.day))
-    )
-
-
 @dataclass(frozen=True)
 class PeriodePublicAffichee:
     eligibilite: Eligibilite
     en_cours: bool
-
-
-@dataclass(frozen=True)
-class TotauxHeures:
-    validees: Decimal
-    declarees: Decimal
-    rejetees: Decimal
 
 
 @dataclass(frozen=True)
@@ -152,75 +123,70 @@ def publics_du_beneficiaire(*, beneficiaire: Beneficiaire) -> list[PeriodePublic
     ]
 
 
-def heures_du_beneficiaire(*, user, beneficiaire: Beneficiaire):
-    """The person's hour rows the user may see (a clerk: only their EPCI's contracts), newest month first."""
-    return (
-        heures_visibles(user=user)
-        .filter(beneficiaire=beneficiaire)
-        .select_related("clause__lot__marche", "employeur")
-        .order_by(
-            "-mois", "clause__lot__marche__reference", "clause__lot__numero", "employeur__raison_sociale"
-        )
-    )
-
-
-def totaux_heures(*, heures) -> TotauxHeures:
-    """Validated, declared (awaiting validation) and rejected hours of a queryset of rows, in one query."""
-    totaux = heures.order_by().aggregate(
-        validees=Coalesce(Sum("heures", filter=Q(statut=STATUT_VALIDEES)), _zero()),
-        declarees=Coalesce(Sum("heures", filter=Q(statut=STATUT_DECLAREES)), _zero()),
-        rejetees=Coalesce(Sum("heures", filter=Q(statut=STATUT_REJETEES)), _zero()),
-    )
-    return TotauxHeures(**totaux)
-
-
 def sorties_du_beneficiaire(*, beneficiaire: Beneficiaire):
     return beneficiaire.sorties.order_by("-date", "categorie")
 
 
-def _afficher(champ, valeur) -> str:
-    if valeur is None or valeur == "":
-        return "—"
-    if isinstance(valeur, datetime.date):
-        return f"{valeur:%d/%m/%Y}"
-    if champ.choices:
-        return str(dict(champ.flatchoices).get(valeur, valeur))
-    return str(valeur)
-
-
 def historique_du_beneficiaire(*, beneficiaire: Beneficiaire) -> list[EntreeHistorique]:
     """The latest changes of the person's record (who, when, what), newest first, in one query."""
-    enregistrements = list(
+    records = list(
         beneficiaire.history.select_related("history_user", "commune", "cree_par_epci").order_by(
             "-history_date", "-history_id"
         )[: TAILLE_HISTORIQUE + 1]
     )
-    actions = {"+": "création", "~": "modification", "-": "suppression"}
+    records.reverse()  # chronological; the oldest one is only there to diff the next against
+    etapes = historique.etapes(records, champs=CHAMPS_HISTORIQUE, objets_lies=True)
+    if len(records) > TAILLE_HISTORIQUE:
+        etapes = etapes[1:]
     champs = {nom: Beneficiaire._meta.get_field(nom) for nom in CHAMPS_HISTORIQUE}
-    entrees = []
-    for enregistrement, precedent in zip(
-        enregistrements[:TAILLE_HISTORIQUE], enregistrements[1:] + [None], strict=False
-    ):
-        modifications = []
-        if precedent is not None:
-            delta = enregistrement.diff_against(
-                precedent, included_fields=CHAMPS_HISTORIQUE, foreign_keys_are_objs=True
-            )
-            modifications = [
+    return [
+        EntreeHistorique(
+            date=etape.record.history_date,
+            auteur=historique.nom_utilisateur(etape.record.history_user),
+            action=etape.type,
+            modifications=[
                 Modification(
-                    champ=str(champs[change.field].verbose_name),
-                    avant=_afficher(champs[change.field], change.old),
-                    apres=_afficher(champs[change.field], change.new),
+                    champ=str(champs[champ].verbose_name),
+                    avant=historique.afficher_valeur(champs[champ], avant),
+                    apres=historique.afficher_valeur(champs[champ], apres),
                 )
-                for change in sorted(delta.changes, key=lambda c: CHAMPS_HISTORIQUE.index(c.field))
-            ]
-        auteur = enregistrement.history_user
-        entrees.append(
-            EntreeHistorique(
-                date=enregistrement.history_date,
-                auteur=(auteur.get_full_name() or auteur.username) if auteur else "—",
-                action=actions.get(enregistrement.history_type, enregistrement.history_type),
-                modifications=modifications,
-            )
+                for champ, avant, apres in etape.changements
+            ],
         )
-    return entrees
+        for etape in reversed(etapes)
+    ]
+
+
+def sortie_en_double(*, beneficiaire: Beneficiaire, date: datetime.date, categorie: str, sauf=None) -> bool:
+    """Another outcome (than `sauf`) of the same category on the same date for the same person."""
+    doublons = Sortie.objects.filter(beneficiaire=beneficiaire, date=date, categorie=categorie)
+    if sauf is not None and sauf.pk:
+        doublons = doublons.exclude(pk=sauf.pk)
+    return doublons.exists()
+
+
+# --- options of the person form --------------------------------------------------------------------
+
+
+def communes_du_departement():
+    return Commune.objects.filter(departement="49").order_by("nom")
+
+
+def autres_publics():
+    """Publics a clerk ticks for a new person, BRSA apart (it is dated by its own fields)."""
+    return Public.objects.exclude(code=CodePublic.BRSA)
+
+
+def public_brsa() -> Public:
+    return Public.objects.get(code=CodePublic.BRSA)
+
+
+def publics():
+    return Public.objects.all()
+
+
+def get_sortie(*, beneficiaire: Beneficiaire, pk: int) -> Sortie:
+    """One outcome of this person, or 404."""
+    sortie = get_object_or_404(beneficiaire.sorties.all(), pk=pk)
+    sortie.beneficiaire = beneficiaire
+    return sortie

@@ -1,4 +1,4 @@
-"""Writes on beneficiaries: finding a person by identity or creating them with their publics."""
+"""Writes on beneficiaries: every creation of a person (grid, statement import, admin) and their outcomes."""
 
 import datetime
 from dataclasses import dataclass
@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .identite import cle_identite
-from .models import Beneficiaire, Eligibilite, Public
+from beneficiaires.identite import cle_identite
+from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def trouver_ou_creer_beneficiaire(
                 commune=commune,
                 niveau_qualification=niveau_qualification,
                 date_entree=date_entree or timezone.localdate(),
-                cree_par_epci_id=user.epci_id if not user.voit_tout else None,
+                cree_par_epci_id=user.epci_impose_id,
             )
             Eligibilite.objects.bulk_create(
                 Eligibilite(
@@ -63,3 +63,24 @@ def trouver_ou_creer_beneficiaire(
             raise
         return existant, False
     return personne, True
+
+
+MESSAGE_SORTIE_EN_DOUBLE = (
+    "Une sortie de cette catégorie est déjà enregistrée à cette date pour cette personne."
+)
+
+
+class SortieEnDouble(Exception):
+    def __init__(self):
+        super().__init__(MESSAGE_SORTIE_EN_DOUBLE)
+
+
+def enregistrer_sortie(*, user, sortie: Sortie) -> Sortie:
+    """Saves an outcome with its history; raises SortieEnDouble when a concurrent save made it a duplicate."""
+    sortie._history_user = user
+    try:
+        with transaction.atomic():
+            sortie.save()
+    except IntegrityError as erreur:
+        raise SortieEnDouble from erreur
+    return sortie

@@ -41,9 +41,15 @@ class User(AbstractUser):
         return self.voit_tout or self.role == Role.EPCI
 
     @property
+    def epci_impose_id(self):
+        """The EPCI this account is locked to (EPCI clerks and EPCI readers), or None (Département staff,
+        readers of the whole Département). Every scoped list, filter, export and figure starts from it."""
+        return None if self.voit_tout else self.epci_id
+
+    @property
     def voit_plusieurs_epci(self):
         """Département staff, and readers attached to no EPCI, may look at any EPCI (filters, EPCI columns)."""
-        return self.voit_tout or self.epci_id is None
+        return self.is_authenticated and self.epci_impose_id is None
 
     @property
     def peut_declarer(self):
@@ -53,8 +59,4 @@ class User(AbstractUser):
     @property
     def perimetre(self):
         """Human-readable scope of the account."""
-        if self.voit_tout:
-            return "tout le Département"
-        if self.epci_id:
-            return self.epci.nom
-        return "tout le Département"
+        return self.epci.nom if self.epci_impose_id else "tout le Département"

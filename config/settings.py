@@ -91,9 +91,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "comptes.User"
-LOGIN_URL = "connexion"
-LOGIN_REDIRECT_URL = "accueil"
-LOGOUT_REDIRECT_URL = "connexion"
+LOGIN_URL = "comptes:connexion"
+LOGIN_REDIRECT_URL = "accueil:accueil"
+LOGOUT_REDIRECT_URL = "comptes:connexion"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

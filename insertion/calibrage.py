@@ -1,49 +1,21 @@
-"""Calibration of insertion clauses: reads, the calculation and its explanation, and the write.
+"""Calibration of insertion clauses: the calculation and its explanation.
 
 Reserved hours = montant HT du lot × part de main-d'œuvre × taux d'insertion ÷ coût horaire, rounded half-up
 to the hour (`Clause.calculer_heures_reservees`). Contracts imported from the DECP open data carry no hours:
 their clauses wait here, uncalibrated, until a facilitator of the Département calibrates them.
-Every function takes keyword-only arguments.
+The write is `services.calibrer_clause`; every function takes keyword-only arguments.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import Http404
-
+from insertion.models import Clause
+from insertion.selectors import parametres_par_defaut
 from marches.enums import NatureMarche
-from marches.models import Marche
 from portail.formats import ESPACE_INSECABLE, nombre
 from portail.formats import heures as formater_heures
 
-from .models import Clause, ParametresCalibrage
-from .selectors import get_clause_for_user
-
-POURCENTAGE_MAX = Decimal(100)
 CHAMPS_ENTREES = ("part_main_oeuvre", "taux_insertion", "cout_horaire")
-
-# --- reads -----------------------------------------------------------------------------------------
-
-
-def clauses_a_calibrer(*, user):
-    """Clauses without reserved hours on contracts the user sees, with what the list shows (no query per row)."""
-    return Clause.objects.filter(
-        heures_reservees__isnull=True, lot__marche__in=Marche.objects.for_user(user)
-    ).select_related("lot__marche__acheteur", "lot__marche__epci")
-
-
-def get_clause_a_calibrer_for_user(*, user, pk) -> Clause:
-    """The clause to calibrate, or 404: only the Département calibrates, and only clauses in its scope."""
-    if not user.voit_tout:
-        raise Http404
-    return get_clause_for_user(user=user, pk=pk)
-
-
-def parametres_par_defaut(*, nature: str) -> ParametresCalibrage | None:
-    """The Département's default inputs for this nature of contract (reference data kept in the admin)."""
-    return ParametresCalibrage.objects.filter(nature=nature).first()
 
 
 def _simplifier(valeur: Decimal | None) -> Decimal | None:
@@ -155,66 +127,3 @@ def calculer(*, lot, part_main_oeuvre, taux_insertion, cout_horaire, heures_fixe
         heures_calculees=essai.calculer_heures_reservees(),
         heures_fixees=heures_fixees,
     )
-
-
-# --- the write -------------------------------------------------------------------------------------
-
-
-class CalibrageInvalide(Exception):
-    """Inputs the calculator refuses; the message is French and meant for the user."""
-
-
-def _verifier_entrees(*, part_main_oeuvre, taux_insertion, cout_horaire, heures_fixees) -> None:
-    for valeur, libelle in [
-        (part_main_oeuvre, "La part de main-d'œuvre"),
-        (taux_insertion, "Le taux d'insertion"),
-    ]:
-        if valeur is None or not 0 <= valeur <= POURCENTAGE_MAX:
-            raise CalibrageInvalide(f"{libelle} est un pourcentage entre 0 et 100.")
-    if cout_horaire is None or cout_horaire <= 0:
-        raise CalibrageInvalide("Le coût horaire doit être supérieur à 0 €/h.")
-    if heures_fixees is not None and heures_fixees <= 0:
-        raise CalibrageInvalide("Les heures réservées fixées par le marché doivent être supérieures à 0.")
-
-
-def calibrer_clause(
-    *, user, clause: Clause, part_main_oeuvre, taux_insertion, cout_horaire, heures_fixees=None
-) -> Clause:
-    """Stores the inputs and the reserved hours on the clause, in one transaction, with its history.
-
-    The hours are the calculation, or `heures_fixees` when the contract states them itself; the inputs are
-    stored either way. Raises PermissionDenied for anyone but the Département, CalibrageInvalide for
-    inputs out of bounds or a result of 0 h.
-    """
-    if not (user.is_authenticated and user.voit_tout):
-        raise PermissionDenied("Seul le Département calibre les clauses d'insertion.")
-    _verifier_entrees(
-        part_main_oeuvre=part_main_oeuvre,
-        taux_insertion=taux_insertion,
-        cout_horaire=cout_horaire,
-        heures_fixees=heures_fixees,
-    )
-    calcul = calculer(
-        lot=clause.lot,
-        part_main_oeuvre=part_main_oeuvre,
-        taux_insertion=taux_insertion,
-        cout_horaire=cout_horaire,
-        heures_fixees=heures_fixees,
-    )
-    if not calcul.heures_reservees:
-        raise CalibrageInvalide(
-            f"Le calcul donne {calcul.detail} : les heures réservées doivent être supérieures à 0. "
-            "Vérifiez la part de main-d'œuvre et le taux d'insertion, ou indiquez les heures fixées par le marché."
-        )
-    with transaction.atomic():
-        clause.part_main_oeuvre = part_main_oeuvre
-        clause.taux_insertion = taux_insertion
-        clause.cout_horaire = cout_horaire
-        clause.heures_reservees = calcul.heures_reservees
-        # simple-history: the author even outside a request, and why the row changed.
-        clause._history_user = user
-        clause._change_reason = (
-            "calibrage : heures fixées par le marché" if calcul.fixees_a_la_main else "calibrage : calcul"
-        )
-        clause.save(update_fields=[*CHAMPS_ENTREES, "heures_reservees", "modifie_le"])
-    return clause

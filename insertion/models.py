@@ -118,10 +118,8 @@ class HeuresRealiseesQuerySet(models.QuerySet):
         """Rows a user's figures are computed from: everything, or their EPCI's contracts only."""
         if not user.is_authenticated:
             return self.none()
-        if user.voit_tout:
-            return self
-        if user.epci_id:
-            return self.filter(clause__lot__marche__epci_id=user.epci_id)
+        if user.epci_impose_id:
+            return self.filter(clause__lot__marche__epci_id=user.epci_impose_id)
         return self
 
 

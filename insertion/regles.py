@@ -87,3 +87,29 @@ def erreur_calibrage_nul(*, detail: str, heures_reservees) -> str | None:
         f"Le calcul donne {detail} : les heures réservées doivent être supérieures à 0. Vérifiez la part de "
         "main-d'œuvre et le taux d'insertion, ou indiquez les heures fixées par le marché."
     )
+
+
+# --- calibration of a clause -----------------------------------------------------------------------
+
+POURCENTAGE_MAX = Decimal(100)
+MESSAGE_COUT_HORAIRE = "Le coût horaire doit être supérieur à 0 €/h."
+MESSAGE_HEURES_FIXEES = "Les heures réservées fixées par le marché doivent être supérieures à 0."
+
+
+def message_pourcentage(libelle: str) -> str:
+    """`libelle` is the input's name with its article: "La part de main-d'œuvre"."""
+    return f"{libelle} est un pourcentage entre 0 et 100."
+
+
+def erreur_entrees_calibrage(*, part_main_oeuvre, taux_insertion, cout_horaire, heures_fixees) -> str | None:
+    for valeur, libelle in [
+        (part_main_oeuvre, "La part de main-d'œuvre"),
+        (taux_insertion, "Le taux d'insertion"),
+    ]:
+        if valeur is None or not 0 <= valeur <= POURCENTAGE_MAX:
+            return message_pourcentage(libelle)
+    if cout_horaire is None or cout_horaire <= 0:
+        return MESSAGE_COUT_HORAIRE
+    if heures_fixees is not None and heures_fixees <= 0:
+        return MESSAGE_HEURES_FIXEES
+    return None

@@ -1,16 +1,23 @@
 """Reads scoped by user: the same querysets feed lists, filters, exports and figures."""
 
+import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, Exists, OuterRef, Subquery, Sum, Value
+from django.db.models import DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from marches.models import Marche
-
-from .enums import Statut
-from .models import Clause, HeuresRealisees
+from beneficiaires.models import Beneficiaire
+from beneficiaires.selectors import beneficiaires_pour_liste
+from comptes.models import User
+from insertion.enums import Statut
+from insertion.models import Clause, HeuresRealisees, ParametresCalibrage
+from marches.models import Entreprise, Marche
+from portail import historique
+from portail.formats import heures as formater_heures
+from portail.periodes import libelle_mois, mois_precedent
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -84,3 +91,263 @@ def taux_realisation(*, validees, reservees):
     if not reservees:
         return None
     return Decimal(validees or 0) * 100 / Decimal(reservees)
+
+
+# --- contract page ---------------------------------------------------------------------------------
+
+
+def lots_du_marche(*, marche):
+    return marche.lots.select_related("titulaire").order_by("numero")
+
+
+def heures_par_mois_du_marche(*, user, marche):
+    """Validated and declared hours of a contract, month by month, in one grouped query (rejected left out)."""
+    return (
+        HeuresRealisees.objects.for_user(user)
+        .filter(clause__lot__marche=marche)
+        .exclude(statut=Statut.REJETEES)
+        .values("mois")
+        .annotate(
+            validees=Coalesce(Sum("heures", filter=Q(statut=Statut.VALIDEES)), ZERO),
+            declarees=Coalesce(Sum("heures", filter=Q(statut=Statut.DECLAREES)), ZERO),
+        )
+        .order_by("mois")
+    )
+
+
+# --- monthly entry ---------------------------------------------------------------------------------
+
+
+def clauses_pour_saisie(*, user):
+    """Clauses of the contracts a user declares hours on, for the entry chooser."""
+    return (
+        Clause.objects.filter(lot__marche__in=Marche.objects.for_user(user))
+        .select_related("lot__marche", "lot__titulaire")
+        .order_by("lot__marche__reference", "lot__numero")
+    )
+
+
+def personnes_proposees(*, user, clause, public_ids) -> list[Beneficiaire]:
+    """People offered in the grid: those who already worked on this clause (within the user's scope),
+    and those this user just found or added (`public_ids`, already checked as UUIDs)."""
+    deja_venues = Beneficiaire.objects.for_user(user).filter(heures__clause=clause).values("pk")
+    return list(
+        Beneficiaire.objects.filter(Q(pk__in=deja_venues) | Q(public_id__in=public_ids)).order_by(
+            "nom", "prenom", "date_naissance"
+        )
+    )
+
+
+def rangees_de_la_grille(*, clause, mois) -> list[HeuresRealisees]:
+    """Rows of this clause for the month and the month before, in one query."""
+    rangees = list(
+        HeuresRealisees.objects.filter(clause=clause, mois__in=[mois, mois_precedent(mois)])
+        .select_related("beneficiaire", "employeur")
+        .order_by("beneficiaire__nom", "beneficiaire__prenom", "employeur__raison_sociale", "modalite", "pk")
+    )
+    for rangee in rangees:
+        rangee.clause = clause  # already loaded with its lot and contract
+    return rangees
+
+
+# --- validation queue ------------------------------------------------------------------------------
+
+
+def file_de_validation(*, user):
+    """Rows the Département's queue filters and acts on (scoped)."""
+    return HeuresRealisees.objects.for_user(user)
+
+
+def preparer_file(lignes):
+    """What the queue's table shows, without a query per row: related objects and two subqueries.
+
+    - the person's total hours that month over every contract (rejected rows left out);
+    - when the row was last declared (its latest history record still "déclarées"), since
+      a validation or a rejection overwrites `modifie_le`.
+    """
+    total_du_mois = (
+        HeuresRealisees.objects.filter(beneficiaire=OuterRef("beneficiaire"), mois=OuterRef("mois"))
+        .exclude(statut=Statut.REJETEES)
+        .order_by()
+        .values("beneficiaire")
+        .annotate(total=Sum("heures"))
+        .values("total")[:1]
+    )
+    derniere_saisie = (
+        HeuresRealisees.history.filter(id=OuterRef("pk"), statut=Statut.DECLAREES)
+        .order_by("-history_date")
+        .values("history_date")[:1]
+    )
+    return lignes.select_related(
+        "clause__lot__marche__epci", "beneficiaire", "employeur", "saisi_par", "valide_par"
+    ).annotate(
+        total_personne_mois=Subquery(total_du_mois),
+        saisi_le=Coalesce(Subquery(derniere_saisie), F("cree_le")),
+    )
+
+
+# --- history of a row ------------------------------------------------------------------------------
+
+# Fields shown for a creation, in this order; a modification shows whatever changed, in the model's order.
+CHAMPS_HISTORIQUE = [f.name for f in HeuresRealisees._meta.fields if f.editable and f.name != "id"]
+CHAMPS_CREATION = ["mois", "employeur", "modalite", "type_contrat", "heures", "statut", "saisi_par"]
+MODELES_LIES = {
+    "clause": lambda: Clause.objects.select_related("lot__marche"),
+    "beneficiaire": lambda: Beneficiaire.objects.all(),
+    "employeur": lambda: Entreprise.objects.all(),
+    "saisi_par": lambda: User.objects.all(),
+    "valide_par": lambda: User.objects.all(),
+}
+
+
+@dataclass(frozen=True)
+class Changement:
+    champ: str
+    avant: str
+    apres: str
+
+
+@dataclass(frozen=True)
+class Evenement:
+    date: datetime.datetime
+    auteur: str
+    type: str
+    motif: str
+    changements: list[Changement]
+
+
+def historique_des_heures(*, rangee: HeuresRealisees) -> list[Evenement]:
+    """Every historical record of the row, newest first, with its changes field by field.
+
+    The number of queries does not depend on the number of records: one for the records and their
+    authors, then one per related model (users, companies…) that a changed foreign key points to.
+    """
+    records = rangee.history.select_related("history_user").order_by("history_date", "history_id")
+    etapes = historique.etapes(records, champs=CHAMPS_HISTORIQUE, champs_creation=CHAMPS_CREATION)
+    lies = _objets_lies(etapes)
+    evenements = [
+        Evenement(
+            date=etape.record.history_date,
+            auteur=etape.auteur,
+            type=etape.type,
+            motif=etape.record.history_change_reason or "",
+            changements=[
+                Changement(
+                    champ=HeuresRealisees._meta.get_field(champ).verbose_name,
+                    avant=_afficher(champ, avant, lies),
+                    apres=_afficher(champ, apres, lies),
+                )
+                for champ, avant, apres in etape.changements
+            ],
+        )
+        for etape in etapes
+    ]
+    evenements.reverse()
+    return evenements
+
+
+def _objets_lies(etapes):
+    """{field: {pk: object}} for the foreign keys that appear; saisi_par and valide_par share one query."""
+    querysets = {champ: fabrique() for champ, fabrique in MODELES_LIES.items()}
+    ids: dict[type, set] = {}
+    for etape in etapes:
+        for champ, avant, apres in etape.changements:
+            if champ in querysets:
+                ids.setdefault(querysets[champ].model, set()).update(
+                    v for v in (avant, apres) if v is not None
+                )
+    objets = {}
+    for queryset in querysets.values():
+        if queryset.model in ids and queryset.model not in objets:
+            objets[queryset.model] = queryset.in_bulk(ids[queryset.model])
+    return {champ: objets.get(queryset.model, {}) for champ, queryset in querysets.items()}
+
+
+def _afficher(champ, valeur, lies) -> str:
+    if valeur is None or valeur == "":
+        return "—"
+    if champ in lies:
+        objet = lies[champ].get(valeur)
+        if objet is None:
+            return "(supprimé)"
+        return historique.nom_utilisateur(objet) if isinstance(objet, User) else str(objet)
+    if champ == "heures":
+        return formater_heures(Decimal(valeur))
+    if champ == "mois":
+        return libelle_mois(valeur)
+    return historique.afficher_valeur(HeuresRealisees._meta.get_field(champ), valeur)
+
+
+# --- calibration -----------------------------------------------------------------------------------
+
+
+def clauses_a_calibrer(*, user):
+    """Clauses without reserved hours on contracts the user sees, with what the list shows (no query per row)."""
+    return Clause.objects.filter(
+        heures_reservees__isnull=True, lot__marche__in=Marche.objects.for_user(user)
+    ).select_related("lot__marche__acheteur", "lot__marche__epci")
+
+
+def get_clause_a_calibrer_for_user(*, user, pk) -> Clause:
+    """The clause to calibrate, or 404: only the Département calibrates, and only clauses in its scope."""
+    if not user.voit_tout:
+        raise Http404
+    return get_clause_for_user(user=user, pk=pk)
+
+
+def parametres_par_defaut(*, nature: str) -> ParametresCalibrage | None:
+    """The Département's default inputs for this nature of contract (reference data kept in the admin)."""
+    return ParametresCalibrage.objects.filter(nature=nature).first()
+
+
+# --- people and their hours ------------------------------------------------------------------------
+
+
+def heures_visibles(*, user):
+    """Hour rows of the people a user may read: all for the Département, their EPCI's contracts for a clerk."""
+    if not (user.is_authenticated and user.voit_donnees_personnelles):
+        return HeuresRealisees.objects.none()
+    return HeuresRealisees.objects.for_user(user)
+
+
+def beneficiaires_avec_heures(*, user):
+    """The people list (`beneficiaires.selectors.beneficiaires_pour_liste`) with each person's validated
+    hours in the user's scope, summed in a subquery (one query for the page)."""
+    validees = (
+        heures_visibles(user=user)
+        .filter(beneficiaire=OuterRef("pk"), statut=Statut.VALIDEES)
+        .order_by()
+        .values("beneficiaire")
+        .annotate(total=Sum("heures"))
+        .values("total")[:1]
+    )
+    return beneficiaires_pour_liste(user=user).annotate(heures_validees=Coalesce(Subquery(validees), ZERO))
+
+
+def heures_du_beneficiaire(*, user, beneficiaire: Beneficiaire):
+    """The person's hour rows the user may see (a clerk: only their EPCI's contracts), newest month first."""
+    return (
+        heures_visibles(user=user)
+        .filter(beneficiaire=beneficiaire)
+        .select_related("clause__lot__marche", "employeur")
+        .order_by(
+            "-mois", "clause__lot__marche__reference", "clause__lot__numero", "employeur__raison_sociale"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class TotauxHeures:
+    validees: Decimal
+    declarees: Decimal
+    rejetees: Decimal
+
+
+def totaux_heures(*, heures) -> TotauxHeures:
+    """Validated, declared (awaiting validation) and rejected hours of a queryset of rows, in one query."""
+    totaux = heures.order_by().aggregate(
+        validees=Coalesce(Sum("heures", filter=Q(statut=Statut.VALIDEES)), ZERO),
+        declarees=Coalesce(Sum("heures", filter=Q(statut=Statut.DECLAREES)), ZERO),
+        rejetees=Coalesce(Sum("heures", filter=Q(statut=Statut.REJETEES)), ZERO),
+    )
+    return TotauxHeures(**totaux)

@@ -1,4 +1,4 @@
-"""Writes on insertion hours: declaration (grid and import), validation and rejection.
+"""Writes on insertion hours (declaration by the grid and the import, validation, rejection) and clauses.
 
 Every function takes keyword-only arguments and writes in one transaction: either all rows are written or none.
 """
@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from beneficiaires.models import Beneficiaire
 from insertion import regles
+from insertion.calibrage import CHAMPS_ENTREES, calculer
 from insertion.enums import Statut
 from insertion.models import Clause, HeuresRealisees
 from marches.models import Entreprise, Marche
@@ -285,3 +286,43 @@ def _statuer(*, user, rangees, statut, motif, versions=None) -> int:
             default_user=user,
         )
     return len(a_traiter)
+
+
+class CalibrageInvalide(Exception):
+    """Inputs the calculator refuses; the message is French and meant for the user."""
+
+
+def calibrer_clause(
+    *, user, clause: Clause, part_main_oeuvre, taux_insertion, cout_horaire, heures_fixees=None
+) -> Clause:
+    """Stores the inputs and the reserved hours on the clause, in one transaction, with its history.
+
+    The hours are the calculation, or `heures_fixees` when the contract states them itself; the inputs are
+    stored either way. Raises PermissionDenied for anyone but the Département, CalibrageInvalide for
+    inputs out of bounds or a result of 0 h.
+    """
+    if not (user.is_authenticated and user.voit_tout):
+        raise PermissionDenied("Seul le Département calibre les clauses d'insertion.")
+    entrees = {
+        "part_main_oeuvre": part_main_oeuvre,
+        "taux_insertion": taux_insertion,
+        "cout_horaire": cout_horaire,
+        "heures_fixees": heures_fixees,
+    }
+    if erreur := regles.erreur_entrees_calibrage(**entrees):
+        raise CalibrageInvalide(erreur)
+    calcul = calculer(lot=clause.lot, **entrees)
+    if erreur := regles.erreur_calibrage_nul(detail=calcul.detail, heures_reservees=calcul.heures_reservees):
+        raise CalibrageInvalide(erreur)
+    with transaction.atomic():
+        clause.part_main_oeuvre = part_main_oeuvre
+        clause.taux_insertion = taux_insertion
+        clause.cout_horaire = cout_horaire
+        clause.heures_reservees = calcul.heures_reservees
+        # simple-history: the author even outside a request, and why the row changed.
+        clause._history_user = user
+        clause._change_reason = (
+            "calibrage : heures fixées par le marché" if calcul.fixees_a_la_main else "calibrage : calcul"
+        )
+        clause.save(update_fields=[*CHAMPS_ENTREES, "heures_reservees", "modifie_le"])
+    return clause

@@ -92,12 +92,11 @@ class Entreprise(models.Model):
 
 class MarcheQuerySet(models.QuerySet):
     def for_user(self, user):
+        """Contracts a user sees: all, or those of the EPCI the user is locked to."""
         if not user.is_authenticated:
             return self.none()
-        if user.voit_tout:
-            return self
-        if user.epci_id:
-            return self.filter(epci_id=user.epci_id)
+        if user.epci_impose_id:
+            return self.filter(epci_id=user.epci_impose_id)
         return self
 
 

@@ -1,6 +1,8 @@
-"""French number formats: 10 000 h, 1 234 567,89 €, 12,5 %."""
+"""French formats: 10 000 h, 1 234 567,89 €, 12,5 %, 02/12/2026 14:30."""
 
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
 
 ESPACE_INSECABLE = "\u00a0"
 
@@ -38,3 +40,8 @@ def pourcentage(valeur, decimales: int = 1) -> str:
     if valeur is None:
         return "—"
     return f"{nombre(valeur, decimales)}{ESPACE_INSECABLE}%"
+
+
+def date_heure(valeur) -> str:
+    """A moment in Paris time: 02/12/2026 14:30."""
+    return timezone.localtime(valeur).strftime("%d/%m/%Y %H:%M") if valeur else "—"

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from beneficiaires.enums import CategorieSortie, CodePublic
-from beneficiaires.forms import SortieForm
 from beneficiaires.models import Sortie
 from tests.factories import (
     BeneficiaireFactory,
@@ -21,6 +20,7 @@ from tests.factories import (
     SortieFactory,
     UserFactory,
 )
+from www.beneficiaires.forms import SortieForm
 
 pytestmark = pytest.mark.django_db
 
@@ -30,19 +30,21 @@ MAX_REQUETES_FICHE = 11
 
 
 def url_liste():
-    return reverse("beneficiaires")
+    return reverse("beneficiaires:liste")
 
 
 def url_fiche(personne):
-    return reverse("beneficiaire", kwargs={"public_id": personne.public_id})
+    return reverse("beneficiaires:fiche", kwargs={"public_id": personne.public_id})
 
 
 def url_ajout(personne):
-    return reverse("sortie_ajouter", kwargs={"public_id": personne.public_id})
+    return reverse("beneficiaires:sortie_ajouter", kwargs={"public_id": personne.public_id})
 
 
 def url_modif(personne, sortie):
-    return reverse("sortie_modifier", kwargs={"public_id": personne.public_id, "sortie_pk": sortie.pk})
+    return reverse(
+        "beneficiaires:sortie_modifier", kwargs={"public_id": personne.public_id, "sortie_pk": sortie.pk}
+    )
 
 
 def mois(indice):

@@ -9,21 +9,22 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from insertion.calibrage import CalibrageInvalide, calculer, calibrer_clause
-from insertion.forms_calibrage import CalibrageForm
+from insertion.calibrage import calculer
 from insertion.models import Clause, ParametresCalibrage
+from insertion.services import CalibrageInvalide, calibrer_clause
 from marches.enums import NatureMarche
 from tests.factories import AcheteurFactory, ClauseFactory, EpciFactory, LotFactory, UserFactory
+from www.calibrage.forms import CalibrageForm
 
 pytestmark = pytest.mark.django_db
 
-URL_LISTE = reverse("clauses_a_calibrer")
+URL_LISTE = reverse("calibrage:liste")
 NBSP = "\u00a0"
 MILLION = Decimal("1000000")
 
 
 def url_calibrer(clause):
-    return reverse("clause_calibrer", args=[clause.pk])
+    return reverse("calibrage:calibrer", args=[clause.pk])
 
 
 def texte(response) -> str:
@@ -315,7 +316,7 @@ def test_enregistrement_de_l_exemple(client, departement):
     client.force_login(departement)
     response = enregistrer(client, clause)
     assert response.status_code == 302
-    assert response["Location"] == reverse("marche", args=[clause.lot.marche_id])
+    assert response["Location"] == reverse("marches:detail", args=[clause.lot.marche_id])
     clause.refresh_from_db()
     assert clause.heures_reservees == Decimal(833)
     assert (clause.part_main_oeuvre, clause.taux_insertion, clause.cout_horaire) == (
@@ -565,7 +566,7 @@ def test_liste_des_clauses_non_calibrees_par_montant_decroissant(client, departe
     assert ligne["epci"] == "CC Alpha"
     assert ligne["considerations_sociales"] == "Clause sociale, Marché réservé"
     assert ligne["date_notification"] == "15/01/2026"
-    assert f'href="{reverse("marche", args=[jeu["a2"].lot.marche_id])}"' in response.content.decode()
+    assert f'href="{reverse("marches:detail", args=[jeu["a2"].lot.marche_id])}"' in response.content.decode()
     assert f'href="{url_calibrer(jeu["a2"])}"' in response.content.decode()
     assert "<caption>" in response.content.decode()
 
@@ -637,7 +638,7 @@ def test_reserve_au_departement(client, jeu, trait):
 
 def test_clause_inconnue(client, departement):
     client.force_login(departement)
-    assert client.get(reverse("clause_calibrer", args=[999_999])).status_code == 404
+    assert client.get(reverse("calibrage:calibrer", args=[999_999])).status_code == 404
 
 
 def test_visiteur_anonyme_renvoye_vers_la_connexion(client, jeu):
@@ -653,7 +654,7 @@ def test_visiteur_anonyme_renvoye_vers_la_connexion(client, jeu):
 
 def test_boutons_de_la_page_marche(client, departement, jeu):
     calibree = ClauseFactory(lot__marche=jeu["a1"].lot.marche)
-    url = reverse("marche", args=[jeu["a1"].lot.marche_id])
+    url = reverse("marches:detail", args=[jeu["a1"].lot.marche_id])
     client.force_login(departement)
     page = client.get(url).content.decode()
     assert f'href="{url_calibrer(jeu["a1"])}">Calibrer<' in page

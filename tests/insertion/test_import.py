@@ -19,7 +19,6 @@ from beneficiaires.models import Beneficiaire, Eligibilite
 from insertion import releves
 from insertion.enums import Modalite, Statut, TypeContrat
 from insertion.models import HeuresRealisees
-from insertion.views.imports import CLE_SESSION
 from portail.periodes import mois_courant, mois_precedent
 from tests.factories import (
     BeneficiaireFactory,
@@ -31,10 +30,11 @@ from tests.factories import (
     UserFactory,
     siret_aleatoire,
 )
+from www.releves.views import CLE_SESSION
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("import_releve")
+URL = reverse("releves:importer")
 
 
 # --- fixtures and file builders ------------------------------------------------------------------
@@ -136,7 +136,7 @@ def erreurs(resultat) -> list[tuple]:
 
 def test_modele_xlsx_porte_les_entetes_et_les_valeurs_autorisees(client, jeu):
     client.force_login(jeu.agent)
-    reponse = client.get(reverse("import_modele", kwargs={"format": "xlsx"}))
+    reponse = client.get(reverse("releves:modele", kwargs={"format": "xlsx"}))
     assert reponse.status_code == 200
     assert reponse["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert 'filename="modele-releve-heures.xlsx"' in reponse["Content-Disposition"]
@@ -168,7 +168,7 @@ def test_modele_xlsx_porte_les_entetes_et_les_valeurs_autorisees(client, jeu):
 
 def test_modele_csv_utf8_avec_bom_et_point_virgule(client, jeu):
     client.force_login(jeu.agent)
-    reponse = client.get(reverse("import_modele", kwargs={"format": "csv"}))
+    reponse = client.get(reverse("releves:modele", kwargs={"format": "csv"}))
     assert reponse.status_code == 200
     assert reponse["Content-Type"] == "text/csv; charset=utf-8"
     assert reponse.content.startswith(codecs.BOM_UTF8)
@@ -180,14 +180,14 @@ def test_le_modele_vide_est_refuse_sans_donnees(client, jeu):
     """The template itself is a valid file, but without lines: a clear message, not a crash."""
     client.force_login(jeu.agent)
     for format_ in ("xlsx", "csv"):
-        modele = client.get(reverse("import_modele", kwargs={"format": format_})).content
+        modele = client.get(reverse("releves:modele", kwargs={"format": format_})).content
         reponse = deposer(client, modele, nom=f"modele.{format_}")
         assert "aucune ligne de relevé sous la ligne d&#x27;en-têtes" in reponse.content.decode()
 
 
 def test_modele_dans_un_format_inconnu_404(client, jeu):
     client.force_login(jeu.agent)
-    assert client.get(reverse("import_modele", kwargs={"format": "ods"})).status_code == 404
+    assert client.get(reverse("releves:modele", kwargs={"format": "ods"})).status_code == 404
 
 
 # --- access --------------------------------------------------------------------------------------
@@ -199,8 +199,8 @@ def test_agent_epci_voit_le_formulaire_et_la_documentation(client, jeu):
     assert reponse.status_code == 200
     contenu = reponse.content.decode()
     assert '<label class="form-label" for="id_fichier">Fichier du relevé (XLSX ou CSV)</label>' in contenu
-    assert reverse("import_modele", kwargs={"format": "xlsx"}) in contenu
-    assert reverse("import_modele", kwargs={"format": "csv"}) in contenu
+    assert reverse("releves:modele", kwargs={"format": "xlsx"}) in contenu
+    assert reverse("releves:modele", kwargs={"format": "csv"}) in contenu
     assert "<caption" in contenu and "Colonnes du relevé" in contenu
     assert "<code>siret_employeur</code>" in contenu
 
@@ -210,12 +210,12 @@ def test_lecteur_404(client, jeu, trait):
     client.force_login(UserFactory(**{trait: True}))
     assert client.get(URL).status_code == 404
     assert deposer(client, fichier_xlsx([ligne(jeu)])).status_code == 404
-    assert client.get(reverse("import_modele", kwargs={"format": "xlsx"})).status_code == 404
+    assert client.get(reverse("releves:modele", kwargs={"format": "xlsx"})).status_code == 404
     assert not HeuresRealisees.objects.exists()
 
 
 def test_anonyme_renvoye_vers_la_connexion(client, jeu):
-    for url in (URL, reverse("import_modele", kwargs={"format": "csv"})):
+    for url in (URL, reverse("releves:modele", kwargs={"format": "csv"})):
         reponse = client.get(url)
         assert reponse.status_code == 302
         assert reponse["Location"] == f"/connexion/?next={url}"

@@ -26,7 +26,7 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 ECHANTILLON = Path(settings.BASE_DIR) / "marches" / "data" / "decp-sample.json"
-URL = reverse("import_decp")
+URL = reverse("marches:import_decp")
 MODELES = [Acheteur, Entreprise, Marche, Lot, Clause, Marche.history.model, Lot.history.model]
 
 
@@ -341,7 +341,7 @@ def test_page_introuvable_pour_les_autres(client, trait):
 def test_anonyme_renvoye_a_la_connexion(client):
     reponse = client.get(URL)
     assert reponse.status_code == 302
-    assert reponse["Location"] == f"{reverse('connexion')}?next={URL}"
+    assert reponse["Location"] == f"{reverse('comptes:connexion')}?next={URL}"
 
 
 def test_depot_et_bilan(client, attendu, django_assert_max_num_queries):
@@ -358,7 +358,7 @@ def test_depot_et_bilan(client, attendu, django_assert_max_num_queries):
         f'<th scope="row">{escape(LIBELLE_CLAUSES_CREEES)}</th><td class="text-end">{attendu["a_calibrer"]}</td>'
         in page
     )
-    assert reverse("clauses_a_calibrer") in page
+    assert reverse("calibrage:liste") in page
     assert Marche.objects.count() == attendu["marches"]
     assert Clause.objects.count() == attendu["a_calibrer"]
     utilisateur = Marche.history.first().history_user

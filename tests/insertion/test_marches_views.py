@@ -27,11 +27,11 @@ pytestmark = pytest.mark.django_db
 
 D = datetime.date
 NBSP = "\u00a0"
-URL_LISTE = reverse("marches")
+URL_LISTE = reverse("marches:liste")
 
 
 def url_marche(marche):
-    return reverse("marche", args=[marche.pk])
+    return reverse("marches:detail", args=[marche.pk])
 
 
 def references(response):
@@ -424,7 +424,7 @@ def test_page_marche_pour_l_agent(client, jeu):
     assert "diffèrent du calcul" in html
     assert f"20,0{NBSP}%" in html
     # Finished contract: the entry link points at its last month.
-    assert reverse("saisie_grille", args=[jeu["clause_a1"].pk, "2024-06"]) in html
+    assert reverse("saisie:grille", args=[jeu["clause_a1"].pk, "2024-06"]) in html
 
 
 def test_page_marche_heures_par_mois(client, jeu):
@@ -444,7 +444,7 @@ def test_page_marche_heures_par_mois(client, jeu):
 def test_page_marche_en_cours_lien_vers_le_mois_courant(client, jeu):
     response = get(client, jeu["agent_alpha"], url_marche(jeu["a2"]))
     html = response.content.decode()
-    assert reverse("saisie_grille", args=[jeu["clause_a2"].pk, f"{mois_courant():%Y-%m}"]) in html
+    assert reverse("saisie:grille", args=[jeu["clause_a2"].pk, f"{mois_courant():%Y-%m}"]) in html
     assert "clause non calibrée" in html
     assert "(lots calibrés seulement)" in html
     assert f"25,0{NBSP}%" in html  # 100 validated ÷ 400 reserved on the contract
@@ -461,7 +461,7 @@ def test_page_marche_a_venir_sans_lien_de_saisie(client, jeu):
 def test_lecteur_n_a_pas_de_lien_de_saisie(client, jeu):
     response = get(client, jeu["lecteur_alpha"], url_marche(jeu["a2"]))
     assert response.status_code == 200
-    assert reverse("saisie_grille", args=[jeu["clause_a2"].pk, f"{mois_courant():%Y-%m}"]) not in (
+    assert reverse("saisie:grille", args=[jeu["clause_a2"].pk, f"{mois_courant():%Y-%m}"]) not in (
         response.content.decode()
     )
 
@@ -469,7 +469,7 @@ def test_lecteur_n_a_pas_de_lien_de_saisie(client, jeu):
 def test_page_marche_d_un_autre_epci_introuvable(client, jeu):
     assert get(client, jeu["agent_beta"], url_marche(jeu["a1"])).status_code == 404
     assert get(client, jeu["agent_alpha"], url_marche(jeu["b1"])).status_code == 404
-    assert get(client, jeu["agent_alpha"], reverse("marche", args=[999_999])).status_code == 404
+    assert get(client, jeu["agent_alpha"], reverse("marches:detail", args=[999_999])).status_code == 404
     assert get(client, jeu["departement"], url_marche(jeu["b1"])).status_code == 200
 
 

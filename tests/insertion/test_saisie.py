@@ -12,7 +12,6 @@ from django.urls import reverse
 from beneficiaires.enums import CodePublic, Sexe
 from beneficiaires.models import Beneficiaire, Eligibilite, Public
 from insertion.enums import Modalite, Statut, TypeContrat
-from insertion.forms import GrilleFormSet
 from insertion.models import HeuresRealisees
 from portail.periodes import libelle_mois, mois_courant, mois_precedent
 from tests.factories import (
@@ -25,6 +24,7 @@ from tests.factories import (
     UserFactory,
     siret_aleatoire,
 )
+from www.saisie.forms.grille import GrilleFormSet
 
 pytestmark = pytest.mark.django_db
 
@@ -87,12 +87,12 @@ def heures(clause, mois, personne, nombre, **kwargs):
 
 
 def url_grille(clause, mois, **params):
-    url = reverse("saisie_grille", args=[clause.pk, mois.strftime("%Y-%m")])
+    url = reverse("saisie:grille", args=[clause.pk, mois.strftime("%Y-%m")])
     return url + "".join(f"{'&' if i else '?'}{k}={v}" for i, (k, v) in enumerate(params.items()))
 
 
 def url_personne(clause, mois):
-    return reverse("saisie_personne", args=[clause.pk, mois.strftime("%Y-%m")])
+    return reverse("saisie:personne", args=[clause.pk, mois.strftime("%Y-%m")])
 
 
 def texte(valeur):
@@ -154,7 +154,7 @@ def messages_de(reponse):
 
 def _urls(clause, mois):
     return {
-        "choisir": reverse("saisie"),
+        "choisir": reverse("saisie:choisir"),
         "grille": url_grille(clause, mois),
         "personne": url_personne(clause, mois),
     }
@@ -191,19 +191,19 @@ def test_un_visiteur_anonyme_est_renvoye_vers_la_connexion(client, clause, mois,
 
 @pytest.mark.parametrize("texte_mois", ["2026-13", "mars", "0000-01"])
 def test_un_mois_illisible_donne_404(client_agent, clause, texte_mois):
-    url = reverse("saisie_grille", args=[clause.pk, texte_mois])
+    url = reverse("saisie:grille", args=[clause.pk, texte_mois])
     assert client_agent.get(url).status_code == 404
 
 
 def test_un_mois_avec_un_jour_est_ramene_a_l_adresse_du_mois(client_agent, clause, mois):
-    reponse = client_agent.get(reverse("saisie_grille", args=[clause.pk, mois.strftime("%Y-%m-15")]))
+    reponse = client_agent.get(reverse("saisie:grille", args=[clause.pk, mois.strftime("%Y-%m-15")]))
     assert reponse.status_code == 302
     assert reponse["Location"] == url_grille(clause, mois)
 
 
 def test_une_clause_inconnue_donne_404(client_agent, mois):
     assert (
-        client_agent.get(reverse("saisie_grille", args=[999_999, mois.strftime("%Y-%m")])).status_code == 404
+        client_agent.get(reverse("saisie:grille", args=[999_999, mois.strftime("%Y-%m")])).status_code == 404
     )
 
 
@@ -212,7 +212,7 @@ def test_une_clause_inconnue_donne_404(client_agent, mois):
 
 def test_le_choix_ne_propose_que_les_clauses_de_l_epci(client_agent, clause, ce_mois):
     ClauseFactory(lot__marche__reference="AILLEURS-01")
-    reponse = client_agent.get(reverse("saisie"))
+    reponse = client_agent.get(reverse("saisie:choisir"))
 
     contenu = reponse.content.decode()
     assert "2025-VOIRIE-07 — lot 2 : Terrassement — Terrassements du Loir" in contenu
@@ -227,22 +227,26 @@ def test_nombre_de_requetes_du_choix(client_agent, epci, clause, nombre, django_
         ClauseFactory(lot__marche__acheteur__epci=epci)
     # session, user, savepoint, any clause?, the clauses with their contract and holder, release
     with django_assert_num_queries(6):
-        reponse = client_agent.get(reverse("saisie"))
+        reponse = client_agent.get(reverse("saisie:choisir"))
     assert len(reponse.context["form"].fields["clause"].choices) == nombre + 1
 
 
 def test_le_choix_redirige_vers_la_grille(client_agent, clause, mois):
-    reponse = client_agent.get(reverse("saisie"), {"clause": clause.pk, "mois": mois.strftime("%Y-%m")})
+    reponse = client_agent.get(
+        reverse("saisie:choisir"), {"clause": clause.pk, "mois": mois.strftime("%Y-%m")}
+    )
     assert reponse.status_code == 302
     assert reponse["Location"] == url_grille(clause, mois)
     # Browsers without a month picker send what the clerk typed.
-    reponse = client_agent.get(reverse("saisie"), {"clause": clause.pk, "mois": mois.strftime("%m/%Y")})
+    reponse = client_agent.get(
+        reverse("saisie:choisir"), {"clause": clause.pk, "mois": mois.strftime("%m/%Y")}
+    )
     assert reponse["Location"] == url_grille(clause, mois)
 
 
 def test_le_choix_refuse_une_clause_d_un_autre_epci_et_un_mois_illisible(client_agent, clause):
     autre = ClauseFactory()
-    reponse = client_agent.get(reverse("saisie"), {"clause": autre.pk, "mois": "bientôt"})
+    reponse = client_agent.get(reverse("saisie:choisir"), {"clause": autre.pk, "mois": "bientôt"})
     assert reponse.status_code == 200
     contenu = reponse.content.decode()
     assert "Ce marché n&#x27;est pas dans votre périmètre." in contenu

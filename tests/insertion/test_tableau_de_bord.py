@@ -18,7 +18,6 @@ from beneficiaires.models import Eligibilite, Sortie
 from insertion import graphiques
 from insertion.enums import Modalite, Statut, TypeContrat
 from insertion.models import HeuresRealisees
-from insertion.tables_tableau_de_bord import TABLES
 from tests.factories import (
     AcheteurFactory,
     BeneficiaireFactory,
@@ -29,14 +28,15 @@ from tests.factories import (
     UserFactory,
     public,
 )
+from www.tableau_de_bord.tables import TABLES
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 NBSP = "\u00a0"
-URL = reverse("tableau_de_bord")
-URL_JSON = reverse("indicateurs_json")
-URL_BILAN = reverse("bilan")
+URL = reverse("tableau_de_bord:page")
+URL_JSON = reverse("tableau_de_bord:json")
+URL_BILAN = reverse("tableau_de_bord:bilan")
 NOMS = ["Tartempion", "Honorine", "Croquignol", "Anatole", "Filochard", "Eulalie"]
 
 

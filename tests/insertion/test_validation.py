@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from insertion.enums import Modalite, Statut, TypeContrat
-from insertion.filters_validation import LIMITE_LIGNES_FILTREES
 from insertion.models import HeuresRealisees
 from insertion.services import LigneHeures, SaisieInvalide, enregistrer_heures, valider_heures
 from tests.factories import (
@@ -24,10 +23,11 @@ from tests.factories import (
     MarcheFactory,
     UserFactory,
 )
+from www.validation.forms import LIMITE_LIGNES_FILTREES
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("validation")
+URL = reverse("validation:file")
 MARS, AVRIL = datetime.date(2026, 3, 1), datetime.date(2026, 4, 1)
 
 
@@ -112,9 +112,9 @@ def test_le_departement_voit_les_heures_declarees(client, departement, clause_a)
     assert "MARTIN Léa" in contenu
     assert "mars 2026" in contenu
     assert "123,45\u00a0h" in contenu
-    assert reverse("marche", args=[clause_a.lot.marche_id]) in contenu
-    assert reverse("heures_historique", args=[declaree.pk]) in contenu
-    assert reverse("heures_historique", args=[validee.pk]) not in contenu
+    assert reverse("marches:detail", args=[clause_a.lot.marche_id]) in contenu
+    assert reverse("validation:historique", args=[declaree.pk]) in contenu
+    assert reverse("validation:historique", args=[validee.pk]) not in contenu
     assert "<caption>" in contenu
     assert 'id="tout-selectionner"' in contenu
 
@@ -334,7 +334,7 @@ def test_valider_toutes_les_lignes_filtrees(client, departement, clause_a, claus
 
 
 def test_valider_toutes_les_lignes_filtrees_est_borne(client, departement, clause_a, monkeypatch):
-    monkeypatch.setattr("insertion.filters_validation.LIMITE_LIGNES_FILTREES", 2)
+    monkeypatch.setattr("www.validation.forms.LIMITE_LIGNES_FILTREES", 2)
     HeuresRealiseesFactory.create_batch(3, clause=clause_a, mois=MARS)
 
     response = connecte(client, departement).post(
@@ -529,7 +529,7 @@ def ligne_validee(client, departement, agent_a, clause_a):
 @pytest.mark.parametrize("qui", ["departement", "agent_a"])
 def test_l_historique_montre_creation_et_validation(client, request, ligne_validee, qui):
     response = connecte(client, request.getfixturevalue(qui)).get(
-        reverse("heures_historique", args=[ligne_validee.pk])
+        reverse("validation:historique", args=[ligne_validee.pk])
     )
 
     assert response.status_code == 200
@@ -564,7 +564,7 @@ def test_l_agent_voit_le_motif_du_rejet(client, departement, agent_a, clause_a):
         URL, avec_versions({"action": "rejeter", "selection": [ligne.pk], "motif": "Contrat hors période."})
     )
 
-    response = connecte(client, agent_a).get(reverse("heures_historique", args=[ligne.pk]))
+    response = connecte(client, agent_a).get(reverse("validation:historique", args=[ligne.pk]))
 
     assert response.status_code == 200
     assert "Motif du rejet" in response.content.decode()
@@ -576,13 +576,13 @@ def test_l_agent_voit_le_motif_du_rejet(client, departement, agent_a, clause_a):
 @pytest.mark.parametrize("qui", ["agent_b", "lecteur"])
 def test_l_historique_est_cache_aux_autres(client, request, ligne_validee, qui):
     response = connecte(client, request.getfixturevalue(qui)).get(
-        reverse("heures_historique", args=[ligne_validee.pk])
+        reverse("validation:historique", args=[ligne_validee.pk])
     )
     assert response.status_code == 404
 
 
 def test_l_historique_anonyme_redirige(client, ligne_validee):
-    url = reverse("heures_historique", args=[ligne_validee.pk])
+    url = reverse("validation:historique", args=[ligne_validee.pk])
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"] == f"/connexion/?next={url}"
@@ -624,6 +624,6 @@ def test_requetes_de_l_historique_constantes(
     connecte(client, agent_a)
 
     with django_assert_num_queries(REQUETES_HISTORIQUE):
-        response = client.get(reverse("heures_historique", args=[ligne.pk]))
+        response = client.get(reverse("validation:historique", args=[ligne.pk]))
 
     assert len(response.context["evenements"]) == modifications + 1

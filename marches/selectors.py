@@ -1,0 +1,39 @@
+"""Reads on contracts that lists and their filters share (options are computed from the scoped rows)."""
+
+from marches.models import Acheteur, Entreprise, Marche
+from territoires.models import Epci
+
+
+def marches_designes(ids):
+    """Contracts whose ids a subquery gives (`clauses.values("lot__marche")`), in reference order."""
+    return Marche.objects.filter(pk__in=ids).order_by("reference", "pk")
+
+
+def acheteurs_des_marches(marches):
+    """Buyers of these contracts: the options of a buyer filter, never one the user cannot see."""
+    return Acheteur.objects.filter(pk__in=marches.order_by().values("acheteur")).order_by("nom")
+
+
+def epci_des_marches(marches):
+    return Epci.objects.filter(pk__in=marches.order_by().values("epci")).order_by("nom")
+
+
+def entreprises_par_siret(sirets) -> dict[str, Entreprise]:
+    return {e.siret: e for e in Entreprise.objects.filter(siret__in=set(sirets))}
+
+
+def epci_par_siren(siren: str) -> Epci | None:
+    return Epci.objects.filter(siren=siren).first()
+
+
+def epci_du_territoire():
+    return Epci.objects.order_by("nom")
+
+
+def annees_d_execution(marches) -> list[int]:
+    """Years during which at least one of these contracts is in execution, most recent first (one query)."""
+    periodes = marches.order_by().values_list("date_debut__year", "date_fin__year").distinct()
+    annees = set()
+    for debut, fin in periodes:
+        annees.update(range(debut, fin + 1))
+    return sorted(annees, reverse=True)

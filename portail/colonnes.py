@@ -1,0 +1,65 @@
+"""Table columns shared by every list: French formats on screen, the values themselves in exports."""
+
+from decimal import Decimal
+
+import django_tables2 as tables
+
+from portail import formats
+
+TEMPLATE_TABLEAU = "tableau.html"
+A_DROITE = {"th": {"class": "text-end"}, "td": {"class": "text-end text-nowrap"}}
+
+
+class ColonneHeures(tables.Column):
+    """Hours: `1 234,5 h` on screen, the number itself in exports."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", A_DROITE)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return formats.heures(value)
+
+    def value(self, value):
+        return Decimal(value).quantize(Decimal("0.01"))
+
+
+class ColonnePourcentage(tables.Column):
+    """`21,0 %` on screen; the number in exports, with "(%)" added to the header."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", A_DROITE)
+        super().__init__(*args, **kwargs)
+        self.entete_export = f"{self.verbose_name} (%)"
+
+    def render(self, value):
+        return formats.pourcentage(value)
+
+    def value(self, value):
+        return Decimal(value)
+
+
+class ColonneNombre(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", A_DROITE)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return formats.nombre(value)
+
+    def value(self, value):
+        return value
+
+
+class ColonneDate(tables.Column):
+    """dd/mm/yyyy on screen, a real date in exports."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "text-nowrap"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return f"{value:%d/%m/%Y}"
+
+    def value(self, value):
+        return value

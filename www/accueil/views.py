@@ -1,0 +1,33 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from comptes.enums import Role
+from portail.acces import utilisateur_ou_404
+
+
+@utilisateur_ou_404("is_authenticated")
+def accueil(request):
+    user = request.user
+    return render(
+        request,
+        "accueil/accueil.html",
+        {
+            "role_libelle": "administrateur" if user.is_superuser else user.get_role_display(),
+            "est_departement": user.voit_tout,
+            "est_agent_epci": user.role == Role.EPCI,
+        },
+    )
+
+
+@login_not_required
+@never_cache
+@require_GET
+def sante(request):
+    """Health check for the load balancer: the process answers and the database responds."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

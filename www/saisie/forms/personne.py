@@ -1,0 +1,147 @@
+"""Adding a person to the grid: identity, residence, publics."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from beneficiaires import regles
+from beneficiaires.enums import NiveauQualification, Sexe
+from beneficiaires.identite import normaliser_nom
+from beneficiaires.selectors import autres_publics, communes_du_departement, public_brsa
+from beneficiaires.services import PeriodePublic
+from portail.formulaires import BootstrapForm
+
+
+class ChampDate(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    default_error_messages = {"invalid": "Saisissez une date valide au format jj/mm/aaaa."}
+
+
+class ChoixCommuneField(forms.ModelChoiceField):
+    def label_from_instance(self, commune):
+        return f"{commune.nom} ({commune.code_insee})"
+
+
+class PersonneForm(BootstrapForm):
+    """A new person, first working in `mois` (the month of the grid it is added from)."""
+
+    nom = forms.CharField(label="Nom", max_length=150, error_messages={"required": "Indiquez le nom."})
+    prenom = forms.CharField(
+        label="Prénom", max_length=150, error_messages={"required": "Indiquez le prénom."}
+    )
+    date_naissance = ChampDate(
+        label="Date de naissance", error_messages={"required": "Indiquez la date de naissance."}
+    )
+    sexe = forms.ChoiceField(
+        label="Sexe",
+        choices=Sexe.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Indiquez le sexe."},
+    )
+    commune = ChoixCommuneField(
+        label="Commune de résidence",
+        queryset=None,
+        required=False,
+        empty_label="— non renseignée —",
+    )
+    niveau_qualification = forms.ChoiceField(
+        label="Niveau de qualification",
+        choices=[("", "— non renseigné —"), *NiveauQualification.choices],
+        required=False,
+    )
+    date_entree = ChampDate(
+        label="Date d'entrée dans le dispositif",
+        required=False,
+        help_text="Aujourd'hui si elle est laissée vide.",
+    )
+    brsa_debut = ChampDate(label="Bénéficiaire du RSA depuis le", required=False)
+    brsa_fin = ChampDate(
+        label="Bénéficiaire du RSA jusqu'au", required=False, help_text="Vide si la personne l'est toujours."
+    )
+    autres_publics = forms.ModelMultipleChoiceField(
+        label="Autres publics éligibles",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    autres_publics_debut = ChampDate(
+        label="Éligibilité à ces publics depuis le",
+        required=False,
+        help_text="La date d'entrée si elle est laissée vide.",
+    )
+
+    def __init__(self, *args, mois: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mois = mois
+        self.fields["commune"].queryset = communes_du_departement()
+        self.fields["autres_publics"].queryset = autres_publics()
+
+    def _clean_nom(self, champ):
+        valeur = " ".join(self.cleaned_data[champ].split())
+        if not normaliser_nom(valeur):
+            raise ValidationError("Saisissez au moins une lettre.")
+        return valeur
+
+    def clean_nom(self):
+        return self._clean_nom("nom")
+
+    def clean_prenom(self):
+        return self._clean_nom("prenom")
+
+    def clean_date_naissance(self):
+        naissance = self.cleaned_data["date_naissance"]
+        if naissance >= timezone.localdate():
+            raise ValidationError("La date de naissance doit être passée.")
+        if erreur := regles.erreur_age_nouvelle_personne(date_naissance=naissance, mois=self.mois):
+            raise ValidationError(erreur)
+        return naissance
+
+    def clean(self):
+        donnees = super().clean()
+        naissance = donnees.get("date_naissance")
+        entree = donnees.get("date_entree")
+        debut, fin = donnees.get("brsa_debut"), donnees.get("brsa_fin")
+        if naissance:
+            for champ in ("date_entree", "brsa_debut", "autres_publics_debut"):
+                if donnees.get(champ) and donnees[champ] <= naissance:
+                    self.add_error(champ, "Cette date doit suivre la date de naissance.")
+        if fin and not debut:
+            self.add_error("brsa_debut", "Indiquez depuis quand la personne est bénéficiaire du RSA.")
+        if debut and fin and fin < debut:
+            self.add_error("brsa_fin", "La fin du RSA doit suivre son début.")
+        if donnees.get("autres_publics_debut") and not donnees.get("autres_publics"):
+            self.add_error("autres_publics", "Cochez les publics concernés par cette date.")
+        donnees["date_entree"] = entree or timezone.localdate()
+        return donnees
+
+    def publics(self) -> list[PeriodePublic]:
+        donnees = self.cleaned_data
+        periodes = []
+        if donnees.get("brsa_debut"):
+            periodes.append(
+                PeriodePublic(
+                    public=public_brsa(),
+                    date_debut=donnees["brsa_debut"],
+                    date_fin=donnees.get("brsa_fin"),
+                )
+            )
+        debut_autres = donnees.get("autres_publics_debut") or donnees["date_entree"]
+        periodes += [
+            PeriodePublic(public=p, date_debut=debut_autres) for p in donnees.get("autres_publics", [])
+        ]
+        return periodes
+
+    def donnees_personne(self) -> dict:
+        donnees = self.cleaned_data
+        return {
+            "nom": donnees["nom"],
+            "prenom": donnees["prenom"],
+            "date_naissance": donnees["date_naissance"],
+            "sexe": donnees["sexe"],
+            "commune": donnees.get("commune"),
+            "niveau_qualification": donnees.get("niveau_qualification", ""),
+            "date_entree": donnees["date_entree"],
+            "publics": self.publics(),
+        }

@@ -1,0 +1,304 @@
+"""Monthly entry of the hours worked on a clause: choose a clause and a month, fill the grid, add people."""
+
+import datetime
+import uuid
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from beneficiaires.services import trouver_ou_creer_beneficiaire
+from insertion import regles
+from insertion.enums import Statut
+from insertion.selectors import (
+    clauses_pour_saisie,
+    get_clause_for_user,
+    personnes_proposees,
+    rangees_de_la_grille,
+)
+from insertion.services import SaisieInvalide, enregistrer_heures
+from marches.selectors import entreprises_par_siret
+from portail.acces import utilisateur_ou_404
+from portail.periodes import (
+    code_mois,
+    libelle_mois,
+    lire_mois,
+    mois_courant,
+    mois_precedent,
+    mois_suivant,
+    premier_jour,
+)
+from www.saisie.forms.choix import ChoixSaisieForm
+from www.saisie.forms.grille import ConfirmationForm, ContexteGrille, GrilleFormSet
+from www.saisie.forms.personne import PersonneForm
+
+PREFIXE = "lignes"
+LIGNES_VIDES = 3
+CLE_SESSION = "saisie_personnes"
+PERSONNES_RETENUES_PAR_CLAUSE = 50
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def _mois_ou_404(texte: str) -> datetime.date:
+    mois = lire_mois(texte)
+    if mois is None:
+        raise Http404
+    return mois
+
+
+def _url_grille(clause, mois, **parametres) -> str:
+    url = reverse("saisie:grille", args=[clause.pk, code_mois(mois)])
+    return f"{url}?{urlencode(parametres, doseq=True)}" if parametres else url
+
+
+def _personnes_retenues(request, clause) -> list[str]:
+    """People this user found or created for this clause (they may have no hours yet)."""
+    return request.session.get(CLE_SESSION, {}).get(str(clause.pk), [])
+
+
+def _retenir_personne(request, clause, personne):
+    retenues = request.session.get(CLE_SESSION, {})
+    liste = [p for p in retenues.get(str(clause.pk), []) if p != str(personne.public_id)]
+    retenues[str(clause.pk)] = [*liste, str(personne.public_id)][-PERSONNES_RETENUES_PAR_CLAUSE:]
+    request.session[CLE_SESSION] = retenues
+
+
+def _uuids(valeurs) -> list[str]:
+    valides = []
+    for valeur in valeurs:
+        try:
+            valides.append(str(uuid.UUID(str(valeur))))
+        except ValueError:
+            continue
+    return valides
+
+
+def _lignes_initiales(*, clause, du_mois, modifiables, precedentes, personnes, demandees):
+    titulaire = clause.lot.titulaire
+    siret_titulaire = titulaire.siret if titulaire and titulaire.siret else ""
+    lignes = [{"id_rangee": r.pk} for r in modifiables]
+    deja_la = {r.beneficiaire_id for r in du_mois}
+    for r in precedentes:
+        if r.beneficiaire_id in deja_la:
+            continue
+        lignes.append(
+            {
+                "beneficiaire": str(r.beneficiaire.public_id),
+                "siret_employeur": r.employeur.siret or "",
+                "modalite": r.modalite,
+                "type_contrat": r.type_contrat,
+                "prerempli": True,
+            }
+        )
+    presentes = {ligne.get("beneficiaire") for ligne in lignes[len(modifiables) :]}
+    presentes |= {str(r.beneficiaire.public_id) for r in du_mois}
+    proposees = {str(p.public_id) for p in personnes}
+    for identifiant in _uuids(demandees):
+        if identifiant in proposees and identifiant not in presentes:
+            lignes.append({"beneficiaire": identifiant, "siret_employeur": siret_titulaire})
+            presentes.add(identifiant)
+    lignes += [{"siret_employeur": siret_titulaire} for _ in range(LIGNES_VIDES)]
+    return lignes
+
+
+def _avertissement_periode(*, marche, mois) -> str:
+    if regles.erreur_mois_declarable(marche=marche, mois=mois, ce_mois=mois_courant()) is None:
+        return ""
+    if mois > mois_courant():
+        return f"{libelle_mois(mois).capitalize()} n'est pas encore commencé : aucune heure ne peut y être déclarée."
+    return (
+        f"{libelle_mois(mois).capitalize()} est hors de la période d'exécution du marché : "
+        "aucune heure ne peut y être déclarée."
+    )
+
+
+def _cle(rangee) -> tuple:
+    """Same shape as LigneHeures.cle."""
+    return (rangee.clause_id, rangee.beneficiaire_id, rangee.employeur_id, rangee.mois, rangee.modalite)
+
+
+def _pluriel(nombre: int, singulier: str, pluriel: str) -> str:
+    return f"{nombre} {singulier if nombre < 2 else pluriel}"
+
+
+def _message_resultat(resultat) -> str:
+    parties = []
+    if resultat.crees:
+        parties.append(_pluriel(resultat.crees, "ligne créée", "lignes créées"))
+    if resultat.modifiees:
+        parties.append(_pluriel(resultat.modifiees, "ligne modifiée", "lignes modifiées"))
+    if resultat.supprimees:
+        parties.append(_pluriel(resultat.supprimees, "ligne supprimée", "lignes supprimées"))
+    if resultat.inchangees:
+        parties.append(_pluriel(resultat.inchangees, "ligne inchangée", "lignes inchangées"))
+    enregistrees = resultat.crees + resultat.modifiees
+    if enregistrees:
+        debut = _pluriel(enregistrees, "ligne enregistrée", "lignes enregistrées")
+    else:
+        debut = "Saisie enregistrée"
+    return f"{debut} : {', '.join(parties)}." if parties else f"{debut}."
+
+
+# --- views ----------------------------------------------------------------------------------------
+
+
+@utilisateur_ou_404("peut_declarer")
+def choisir(request):
+    user = request.user
+    clauses = clauses_pour_saisie(user=user)
+    if "clause" in request.GET or "mois" in request.GET:
+        form = ChoixSaisieForm(request.GET, clauses=clauses)
+        if form.is_valid():
+            return redirect(_url_grille(form.cleaned_data["clause"], form.cleaned_data["mois"]))
+    else:
+        form = ChoixSaisieForm(clauses=clauses, initial={"mois": code_mois(mois_precedent(mois_courant()))})
+    return render(request, "saisie/choisir.html", {"form": form, "a_des_clauses": clauses.exists()})
+
+
+@utilisateur_ou_404("peut_declarer")
+def grille(request, clause_pk, mois):
+    user = request.user
+    clause = get_clause_for_user(user=user, pk=clause_pk)
+    mois_date = _mois_ou_404(mois)
+    if mois != code_mois(mois_date):
+        return redirect(_url_grille(clause, mois_date))
+
+    rangees = rangees_de_la_grille(clause=clause, mois=mois_date)
+    du_mois = [r for r in rangees if r.mois == mois_date]
+    precedentes = [r for r in rangees if r.mois != mois_date]
+    verrouillees = [r for r in du_mois if regles.ligne_verrouillee(statut=r.statut, user=user)]
+    modifiables = [r for r in du_mois if not regles.ligne_verrouillee(statut=r.statut, user=user)]
+    retenues = _uuids(_personnes_retenues(request, clause))
+    personnes = personnes_proposees(user=user, clause=clause, public_ids=retenues)
+
+    entreprises = {r.employeur.siret: r.employeur for r in rangees if r.employeur.siret}
+    if clause.lot.titulaire and clause.lot.titulaire.siret:
+        entreprises.setdefault(clause.lot.titulaire.siret, clause.lot.titulaire)
+    suggestions = sorted(entreprises.values(), key=lambda e: e.raison_sociale)
+    contexte = ContexteGrille(
+        clause=clause,
+        mois=mois_date,
+        personnes=personnes,
+        rangees={r.pk: r for r in modifiables},
+        entreprises=dict(entreprises),
+    )
+
+    erreurs_generales, confirmation_requise = [], False
+    if request.method == "POST":
+        sirets = GrilleFormSet.sirets_postes(request.POST, PREFIXE) - set(contexte.entreprises)
+        if sirets:
+            contexte.entreprises |= entreprises_par_siret(sirets)
+        formset = GrilleFormSet(request.POST, contexte=contexte, prefix=PREFIXE)
+        confirmation = ConfirmationForm(request.POST)
+        if formset.is_valid() and confirmation.is_valid():
+            formulaires = list(formset)
+            a_enregistrer = [f for f in formulaires if f.action == "enregistrer"]
+            # A deleted row retyped on a new line (same person, employer, modality) is changed, not deleted.
+            retapees = {f.ligne.cle for f in a_enregistrer}
+            suppressions = [
+                f.rangee for f in formulaires if f.action == "supprimer" and _cle(f.rangee) not in retapees
+            ]
+            if not a_enregistrer and not suppressions:
+                messages.info(request, "Aucune modification à enregistrer.")
+                return redirect(_url_grille(clause, mois_date))
+            try:
+                resultat = enregistrer_heures(
+                    user=user,
+                    lignes=[f.ligne for f in a_enregistrer],
+                    suppressions=suppressions,
+                    confirmer_depassement=confirmation.cleaned_data["confirmer_depassement"],
+                )
+            except SaisieInvalide as exc:
+                confirmation_requise = exc.confirmation_requise
+                for erreur in exc.erreurs:
+                    if erreur.index is None:
+                        erreurs_generales.append(erreur.message)
+                    else:
+                        a_enregistrer[erreur.index].add_error(None, erreur.message)
+            else:
+                messages.success(request, _message_resultat(resultat))
+                for alerte in resultat.alertes:
+                    messages.warning(request, f"Dépassement confirmé : {alerte}")
+                return redirect(_url_grille(clause, mois_date))
+    else:
+        initial = _lignes_initiales(
+            clause=clause,
+            du_mois=du_mois,
+            modifiables=modifiables,
+            precedentes=precedentes,
+            personnes=personnes,
+            demandees=request.GET.getlist("personne"),
+        )
+        formset = GrilleFormSet(initial=initial, contexte=contexte, prefix=PREFIXE)
+
+    lignes_en_erreur = sum(1 for f in formset.forms if f.errors) if formset.is_bound else 0
+    marche = clause.lot.marche
+    precedent, suivant = mois_precedent(mois_date), mois_suivant(mois_date)
+    dernier_mois_possible = min(premier_jour(marche.date_fin), mois_courant())
+    return render(
+        request,
+        "saisie/grille.html",
+        {
+            "clause": clause,
+            "lot": clause.lot,
+            "marche": marche,
+            "mois": mois_date,
+            "libelle_mois": libelle_mois(mois_date),
+            "url_precedent": _url_grille(clause, precedent)
+            if precedent >= premier_jour(marche.date_debut)
+            else "",
+            "libelle_precedent": libelle_mois(precedent),
+            "url_suivant": _url_grille(clause, suivant) if suivant <= dernier_mois_possible else "",
+            "libelle_suivant": libelle_mois(suivant),
+            "avertissement_periode": _avertissement_periode(marche=marche, mois=mois_date),
+            "verrouillees": verrouillees,
+            "formset": formset,
+            "suggestions": suggestions,
+            "erreurs_generales": erreurs_generales,
+            "lignes_en_erreur": lignes_en_erreur,
+            "confirmation_requise": confirmation_requise,
+            "confirmation": ConfirmationForm(),
+            "url_personne": reverse("saisie:personne", args=[clause.pk, code_mois(mois_date)]),
+            "statut_rejetees": Statut.REJETEES,
+            "statut_validees": Statut.VALIDEES,
+        },
+    )
+
+
+@utilisateur_ou_404("peut_declarer")
+def ajouter_personne(request, clause_pk, mois):
+    user = request.user
+    clause = get_clause_for_user(user=user, pk=clause_pk)
+    mois_date = _mois_ou_404(mois)
+    form = PersonneForm(request.POST or None, mois=mois_date)
+    if request.method == "POST" and form.is_valid():
+        personne, creee = trouver_ou_creer_beneficiaire(user=user, **form.donnees_personne())
+        _retenir_personne(request, clause, personne)
+        naissance = f"{personne.date_naissance:%d/%m/%Y}"
+        if creee:
+            messages.success(
+                request, f"{personne} (né·e le {naissance}) a été ajouté·e : saisissez ses heures ci-dessous."
+            )
+        else:
+            messages.info(
+                request,
+                f"{personne} (né·e le {naissance}) est déjà connu·e du portail : sa fiche existante est reprise, "
+                "sans modification. Saisissez ses heures ci-dessous.",
+            )
+        return redirect(_url_grille(clause, mois_date, personne=str(personne.public_id)))
+    return render(
+        request,
+        "saisie/personne.html",
+        {
+            "clause": clause,
+            "lot": clause.lot,
+            "marche": clause.lot.marche,
+            "libelle_mois": libelle_mois(mois_date),
+            "url_grille": _url_grille(clause, mois_date),
+            "form": form,
+        },
+    )

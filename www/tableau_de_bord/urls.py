@@ -1,0 +1,11 @@
+from django.urls import path
+
+from www.tableau_de_bord import views
+
+app_name = "tableau_de_bord"
+
+urlpatterns = [
+    path("tableau-de-bord/", views.tableau_de_bord, name="page"),
+    path("tableau-de-bord/indicateurs.json", views.indicateurs_json, name="json"),
+    path("tableau-de-bord/bilan/", views.bilan, name="bilan"),
+]

@@ -1,0 +1,322 @@
+"""The dashboard, its figures as JSON and the printable yearly bilan.
+
+Aggregates only (nobody's name or birth date), so every signed-in user reads them, within their scope:
+Département staff and readers attached to no EPCI see the whole Département and may pick an EPCI;
+EPCI clerks and EPCI readers are locked to their EPCI whatever they ask (`indicateurs.perimetre_pour`).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django_tables2 import RequestConfig
+
+from insertion import graphiques, indicateurs_tableaux
+from insertion.indicateurs import Perimetre, perimetre_pour
+from marches.selectors import epci_par_siren
+from portail.acces import utilisateur_ou_404
+from portail.tableurs import ExportTableur
+from www.tableau_de_bord.tables import TABLES, construire_tables
+
+ANNEE_MIN, ANNEE_MAX = 2000, 2100
+MARCHES_PAR_PAGE = 25
+NOM_DEPARTEMENT = "Département de Maine-et-Loire"
+ERREUR_ANNEE = (
+    "Paramètre « annee » invalide : indiquez une année sur quatre chiffres, "
+    f"entre {ANNEE_MIN} et {ANNEE_MAX} (par exemple 2025)."
+)
+
+
+@dataclass
+class Demande:
+    """What the query string asks for, once read and scoped to the user."""
+
+    perimetre: Perimetre
+    annee_saisie: str = ""
+    siren_saisi: str = ""
+    annee_invalide: bool = False
+    epci_inconnu: bool = False
+    erreurs: list[str] = field(default_factory=list)
+
+    @property
+    def libelle(self) -> str:
+        return self.perimetre.epci.nom if self.perimetre.epci else NOM_DEPARTEMENT
+
+    def parametres(self, user) -> dict:
+        """The query string that gives this scope back (the EPCI only for those who choose it)."""
+        parametres = {"annee": str(self.perimetre.annee)}
+        if self.perimetre.epci and user.voit_plusieurs_epci:
+            parametres["epci"] = self.perimetre.epci.siren
+        return parametres
+
+
+def lire_demande(request) -> Demande:
+    user = request.user
+    annee_saisie = request.GET.get("annee", "").strip()
+    annee, annee_invalide = timezone.localdate().year, False
+    if annee_saisie:
+        valeur = int(annee_saisie) if annee_saisie.isascii() and annee_saisie.isdigit() else None
+        if valeur is not None and ANNEE_MIN <= valeur <= ANNEE_MAX:
+            annee = valeur
+        else:
+            annee_invalide = True
+
+    siren_saisi = request.GET.get("epci", "").strip()
+    epci, epci_inconnu = None, False
+    if siren_saisi and user.voit_plusieurs_epci:  # the others are locked: what they ask is ignored
+        epci = epci_par_siren(siren_saisi)
+        epci_inconnu = epci is None
+
+    demande = Demande(
+        perimetre=perimetre_pour(user=user, annee=annee, epci=epci),
+        annee_saisie=annee_saisie,
+        siren_saisi=siren_saisi,
+        annee_invalide=annee_invalide,
+        epci_inconnu=epci_inconnu,
+    )
+    if annee_invalide:
+        demande.erreurs.append(
+            f"L'année « {annee_saisie} » n'est pas valide (attendu : une année sur quatre chiffres, "
+            f"entre {ANNEE_MIN} et {ANNEE_MAX}) : voici l'année {annee}."
+        )
+    if epci_inconnu:
+        demande.erreurs.append(
+            f"Aucun EPCI n'a le SIREN « {siren_saisi} » : voici les chiffres de tout le Département."
+        )
+    return demande
+
+
+def _graphiques(chiffres: dict) -> dict:
+    synthese = chiffres["synthese"]
+    return {
+        "mois": graphiques.courbe_cumulee(
+            cumuls=[ligne["cumul_validees"] for ligne in chiffres["par_mois"]],
+            objectif=synthese["objectif_heures"],
+            nb_mois=indicateurs_tableaux.nb_mois_ecoules(chiffres["perimetre"].annee),
+        ),
+        "epci": graphiques.barres(
+            elements=[(ligne["nom"], ligne["heures_validees"]) for ligne in chiffres["par_epci"]],
+            titre="Heures validées par EPCI",
+        ),
+        "publics": graphiques.barres(
+            elements=[(ligne["libelle"], ligne["heures_validees"]) for ligne in chiffres["par_public"]],
+            titre="Heures validées par public",
+        ),
+        "modalites": graphiques.barres(
+            elements=[(ligne["libelle"], ligne["heures_validees"]) for ligne in chiffres["par_modalite"]],
+            titre="Heures validées par modalité",
+        ),
+    }
+
+
+def _contexte(request, demande: Demande, chiffres: dict, tables: dict) -> dict:
+    synthese = chiffres["synthese"]
+    progression = synthese["progression"]
+    parametres = demande.parametres(request.user)
+    return {
+        "annee": str(demande.perimetre.annee),
+        "libelle_perimetre": demande.libelle,
+        "synthese": synthese,
+        # Width of the progress bar: the rate, capped at 100.
+        "progression_barre": str(min(int(progression), 100)) if progression is not None else "0",
+        "objectif_depasse": progression is not None and progression >= 100,
+        "graphiques": _graphiques(chiffres),
+        "tables": tables,
+        "url_tableau_de_bord": f"{reverse('tableau_de_bord:page')}?{urlencode(parametres)}",
+        "url_bilan": f"{reverse('tableau_de_bord:bilan')}?{urlencode(parametres)}",
+        "url_json": f"{reverse('tableau_de_bord:json')}?{urlencode(parametres)}",
+    }
+
+
+def _urls_export(request, demande: Demande, tables: dict):
+    for nom, table in tables.items():
+        parametres = demande.parametres(request.user)
+        tri = request.GET.get(table.prefixed_order_by_field)
+        if tri:
+            parametres[table.prefixed_order_by_field] = tri
+        table.url_xlsx = "?" + urlencode({**parametres, "_export": "xlsx", "table": nom})
+        table.url_csv = "?" + urlencode({**parametres, "_export": "csv", "table": nom})
+
+
+def _exporter(request, demande: Demande, tables: dict, format_export: str):
+    nom = request.GET.get("table", "")
+    if format_export not in ExportTableur.FORMATS_PROPOSES or nom not in TABLES:
+        raise Http404("Export inconnu.")
+    table = tables[nom]
+    RequestConfig(request, paginate=False).configure(table)
+    perimetre = demande.perimetre
+    suffixe = f"-{perimetre.epci.siren}" if perimetre.epci else ""
+    fichier = f"tableau-de-bord-{perimetre.annee}{suffixe}-{nom}.{format_export}"
+    return ExportTableur(format_export, table, dataset_kwargs={"title": table.feuille}).response(
+        filename=fichier
+    )
+
+
+@utilisateur_ou_404("is_authenticated")
+def tableau_de_bord(request):
+    user = request.user
+    demande = lire_demande(request)
+    chiffres = indicateurs_tableaux.chiffres(user=user, perimetre=demande.perimetre)
+    tables = construire_tables(chiffres)
+
+    format_export = request.GET.get("_export")
+    if format_export:
+        return _exporter(request, demande, tables, format_export)
+
+    for nom, table in tables.items():
+        pagination = {"per_page": MARCHES_PAR_PAGE} if nom == "marches" else False
+        RequestConfig(request, paginate=pagination).configure(table)
+    _urls_export(request, demande, tables)
+    for erreur in demande.erreurs:
+        messages.warning(request, erreur)
+
+    peut_filtrer = user.voit_plusieurs_epci
+    contexte = _contexte(request, demande, chiffres, tables) | {
+        "annees": [
+            str(a)
+            for a in indicateurs_tableaux.annees_disponibles(
+                user=user, annee_demandee=demande.perimetre.annee
+            )
+        ],
+        "peut_filtrer_epci": peut_filtrer,
+        "epcis": list(indicateurs_tableaux.epci_du_territoire()) if peut_filtrer else [],
+        "siren_choisi": demande.perimetre.epci.siren if demande.perimetre.epci else "",
+        "exports": True,
+    }
+    return render(request, "tableau_de_bord/page.html", contexte)
+
+
+@utilisateur_ou_404("is_authenticated")
+def bilan(request):
+    demande = lire_demande(request)
+    chiffres = indicateurs_tableaux.chiffres(user=request.user, perimetre=demande.perimetre)
+    tables = construire_tables(chiffres, orderable=False)
+    for erreur in demande.erreurs:
+        messages.warning(request, erreur)
+    contexte = _contexte(request, demande, chiffres, tables) | {
+        "date_edition": f"{timezone.localdate():%d/%m/%Y}",
+        "exports": False,
+    }
+    return render(request, "tableau_de_bord/bilan.html", contexte)
+
+
+# --- JSON ------------------------------------------------------------------------------------------
+
+
+def _nombre(valeur):
+    """Decimals as JSON numbers: an integer when whole, a float otherwise."""
+    if valeur is None:
+        return None
+    if isinstance(valeur, Decimal):
+        return int(valeur) if valeur == valeur.to_integral_value() else float(valeur)
+    return valeur
+
+
+def _lignes(lignes, **champs):
+    """Each row as a dict of JSON values; `champs` maps the JSON key to the row's key."""
+    return [{cle: _json(ligne[source]) for cle, source in champs.items()} for ligne in lignes]
+
+
+def _json(valeur):
+    if isinstance(valeur, datetime.date):
+        return valeur.isoformat()
+    return _nombre(valeur)
+
+
+def en_json(demande: Demande, chiffres: dict) -> dict:
+    s = chiffres["synthese"]
+    epci = demande.perimetre.epci
+    return {
+        "annee": demande.perimetre.annee,
+        "perimetre": {
+            "libelle": demande.libelle,
+            "epci": {"siren": epci.siren, "nom": epci.nom} if epci else None,
+        },
+        "objectif_heures": _nombre(s["objectif_heures"]),
+        "heures_validees": _nombre(s["heures_validees"]),
+        "progression": _nombre(s["progression"]),
+        "heures_restantes": _nombre(s["heures_restantes"]),
+        "etp": _nombre(s["etp"]),
+        "heures_declarees": _nombre(s["heures_declarees"]),
+        "heures_brsa": _nombre(s["heures_brsa"]),
+        "part_brsa": _nombre(s["part_brsa"]),
+        "nb_beneficiaires": s["nb_beneficiaires"],
+        "nb_beneficiaires_brsa": s["nb_beneficiaires_brsa"],
+        "nb_marches": s["nb_marches"],
+        "heures_reservees": _nombre(s["heures_reservees"]),
+        "par_mois": [
+            {
+                "mois": f"{ligne['mois']:%Y-%m}",
+                "heures_validees": _nombre(ligne["heures_validees"]),
+                "heures_declarees": _nombre(ligne["heures_declarees"]),
+                "cumul_validees": _nombre(ligne["cumul_validees"]),
+            }
+            for ligne in chiffres["par_mois"]
+        ],
+        "par_epci": _lignes(
+            chiffres["par_epci"],
+            siren="siren",
+            nom="nom",
+            heures_validees="heures_validees",
+            heures_declarees="heures_declarees",
+            nb_beneficiaires="nb_beneficiaires",
+            objectif_heures="objectif_heures",
+            progression="progression",
+        ),
+        "par_acheteur": _lignes(
+            chiffres["par_acheteur"],
+            siret="siret",
+            nom="nom",
+            heures_validees="heures_validees",
+            heures_declarees="heures_declarees",
+        ),
+        "par_marche": _lignes(
+            chiffres["par_marche"],
+            id="pk",
+            reference="reference",
+            objet="objet",
+            acheteur="acheteur_nom",
+            epci="epci_nom",
+            date_debut="date_debut",
+            date_fin="date_fin",
+            heures_reservees="heures_reservees",
+            heures_validees_annee="heures_validees_annee",
+            heures_validees_cumul="heures_validees_cumul",
+            taux_realisation="taux_realisation",
+        ),
+        "par_public": _lignes(
+            chiffres["par_public"],
+            code="code",
+            libelle="libelle",
+            heures_validees="heures_validees",
+            nb_beneficiaires="nb_beneficiaires",
+        ),
+        "par_modalite": _lignes(
+            chiffres["par_modalite"], code="code", libelle="libelle", heures_validees="heures_validees"
+        ),
+        "par_sexe": _lignes(chiffres["par_sexe"], code="code", libelle="libelle", nb="nb"),
+        "par_tranche_age": _lignes(chiffres["par_tranche_age"], libelle="libelle", nb="nb"),
+        "par_qualification": _lignes(chiffres["par_qualification"], code="code", libelle="libelle", nb="nb"),
+        "sorties": _lignes(chiffres["sorties"], code="code", libelle="libelle", nb="nb"),
+    }
+
+
+@utilisateur_ou_404("is_authenticated")
+def indicateurs_json(request):
+    demande = lire_demande(request)
+    if demande.annee_invalide:
+        return JsonResponse({"erreur": ERREUR_ANNEE}, status=400, json_dumps_params={"ensure_ascii": False})
+    if demande.epci_inconnu:
+        return JsonResponse(
+            {"erreur": f"EPCI inconnu : aucun EPCI n'a le SIREN « {demande.siren_saisi} »."},
+            status=404,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    chiffres = indicateurs_tableaux.chiffres(user=request.user, perimetre=demande.perimetre)
+    return JsonResponse(en_json(demande, chiffres), json_dumps_params={"ensure_ascii": False})

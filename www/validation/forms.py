@@ -1,0 +1,76 @@
+"""Actions of the Département's validation queue: validate or reject the selection, or every filtered row."""
+
+from django import forms
+
+from insertion import regles
+from insertion.enums import Statut
+from portail.formats import nombre
+
+# "Valider toutes les lignes filtrées" works on at most this many rows, in one transaction.
+LIMITE_LIGNES_FILTREES = 1000
+
+
+class ActionsFileForm(forms.Form):
+    """Validate or reject the selected rows, or every filtered row (bounded)."""
+
+    VALIDER = "valider"
+    REJETER = "rejeter"
+
+    action = forms.ChoiceField(
+        label="Action", choices=[(VALIDER, "Valider la sélection"), (REJETER, "Rejeter la sélection")]
+    )
+    selection = forms.ModelMultipleChoiceField(
+        label="Lignes sélectionnées",
+        queryset=None,
+        required=False,
+        error_messages={
+            "invalid_choice": "Une ligne sélectionnée n'est plus dans la file : rechargez la page.",
+            "invalid_pk_value": "Sélection invalide : rechargez la page.",
+        },
+    )
+    toutes_filtrees = forms.BooleanField(
+        label=(
+            f"Appliquer à toutes les lignes déclarées qui correspondent aux filtres "
+            f"(au plus {nombre(LIMITE_LIGNES_FILTREES)}), pas seulement à la sélection"
+        ),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    motif = forms.CharField(
+        label="Motif du rejet (l'EPCI le verra)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+
+    def __init__(self, *args, lignes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lignes = lignes
+        self.fields["selection"].queryset = lignes.order_by().only("pk", "statut")
+
+    def clean(self):
+        donnees = super().clean()
+        action = donnees.get("action")
+        if action == self.REJETER and (erreur := regles.erreur_motif_rejet(donnees.get("motif"))):
+            self.add_error("motif", erreur)
+        if "selection" not in donnees:
+            return donnees
+        if donnees.get("toutes_filtrees"):
+            rangees = list(
+                self.lignes.filter(statut=Statut.DECLAREES)
+                .order_by("pk")
+                .only("pk", "statut")[: LIMITE_LIGNES_FILTREES + 1]
+            )
+            if len(rangees) > LIMITE_LIGNES_FILTREES:
+                raise forms.ValidationError(
+                    f"Plus de {nombre(LIMITE_LIGNES_FILTREES)} lignes déclarées correspondent aux filtres : "
+                    "affinez-les (EPCI, mois, marché) avant de tout traiter."
+                )
+            if not rangees:
+                raise forms.ValidationError("Aucune ligne déclarée ne correspond aux filtres.")
+        else:
+            rangees = list(donnees["selection"])
+            if not rangees:
+                self.add_error("selection", "Sélectionnez au moins une ligne.")
+        donnees["rangees"] = rangees
+        return donnees
