@@ -1,5 +1,22 @@
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.db import connection
+
+from beneficiaires.enums import CodePublic, NiveauQualification, Sexe
+from insertion.enums import Modalite, Statut
+from tests.factories import (
+    AcheteurFactory,
+    BeneficiaireFactory,
+    ClauseFactory,
+    EligibiliteFactory,
+    EpciFactory,
+    HeuresRealiseesFactory,
+    ObjectifFactory,
+    SortieFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -12,3 +29,102 @@ def sur_postgresql():
 def _hachage_rapide(settings):
     # The default PBKDF2 hasher makes every factory-made user cost a few hundred milliseconds.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- the small yearly fixture whose dashboard figures are computed by hand ---------------------------
+
+
+D = datetime.date
+
+
+@pytest.fixture
+def jeu_annuel():
+    """Two EPCI, one contract each, three named people; hours of 2024, 2025 and 2026.
+
+    2025, hand-computed (Département):
+      validated 10 + 20 + 30 + 40 (p1, Alpha) + 50 (p2, Alpha) + 60 (p3, Beta) = 210 h; declared 5 h (p2,
+      December); rejected 100 h (November) left out; 2024 and 2026 hours left out.
+      BRSA: p1 in March and June (20 + 30) + p3 (60) = 110 h = 52,4 %; 3 people, 2 BRSA.
+      Target 1 000 h → 21,0 %, 790 h left; ETP 210 / 1 607 = 0,13.
+      Alpha 150 h (target 400 → 37,5 %), Beta 60 h.
+      Contracts in execution: A (reserved 1 000, 150 in 2025, 150 to date → 15,0 %);
+      B (reserved 500, 60 in 2025, 80 in 2024 + 60 = 140 to date → 28,0 %).
+    """
+    alpha, beta = EpciFactory(nom="CC Alpha"), EpciFactory(nom="CC Beta")
+    clause_a = ClauseFactory(
+        lot__marche__acheteur=AcheteurFactory(epci=alpha, nom="Mairie d'Alpha"),
+        lot__marche__reference="A-2025",
+        lot__marche__date_debut=D(2025, 1, 1),
+        lot__marche__date_fin=D(2026, 12, 31),
+        heures_reservees=Decimal(1000),
+    )
+    clause_b = ClauseFactory(
+        lot__marche__acheteur=AcheteurFactory(epci=beta, nom="Mairie de Beta"),
+        lot__marche__reference="B-2024",
+        lot__marche__date_debut=D(2024, 6, 1),
+        lot__marche__date_fin=D(2026, 6, 30),
+        heures_reservees=Decimal(500),
+    )
+    p1 = BeneficiaireFactory(
+        nom="Tartempion",
+        prenom="Honorine",
+        sexe=Sexe.FEMME,
+        date_naissance=D(2001, 5, 1),
+        date_entree=D(2024, 1, 1),
+        niveau_qualification=NiveauQualification.NIVEAU_3,
+    )
+    p2 = BeneficiaireFactory(
+        nom="Croquignol",
+        prenom="Anatole",
+        sexe=Sexe.HOMME,
+        date_naissance=D(1990, 1, 1),
+        date_entree=D(2024, 1, 1),
+        niveau_qualification=NiveauQualification.NIVEAU_3,
+    )
+    p3 = BeneficiaireFactory(
+        nom="Filochard",
+        prenom="Eulalie",
+        sexe=Sexe.HOMME,
+        date_naissance=D(1970, 1, 1),
+        date_entree=D(2024, 1, 1),
+        niveau_qualification="",
+    )
+    EligibiliteFactory(beneficiaire=p1, date_debut=D(2025, 3, 15), date_fin=D(2025, 6, 10))
+    EligibiliteFactory(beneficiaire=p1, code=CodePublic.JEUNE, date_debut=D(2024, 1, 1))
+    EligibiliteFactory(beneficiaire=p3, date_debut=D(2024, 2, 1))
+    EligibiliteFactory(beneficiaire=p3, code=CodePublic.SENIOR, date_debut=D(2024, 2, 1))
+
+    def heures(clause, personne, mois, nombre, statut=Statut.VALIDEES, modalite=Modalite.EMBAUCHE_DIRECTE):
+        trait = {Statut.VALIDEES: {"validees": True}, Statut.REJETEES: {"rejetees": True}}.get(statut, {})
+        return HeuresRealiseesFactory(
+            clause=clause,
+            beneficiaire=personne,
+            mois=mois,
+            heures=Decimal(nombre),
+            modalite=modalite,
+            **trait,
+        )
+
+    heures(clause_a, p1, D(2025, 2, 1), 10)
+    heures(clause_a, p1, D(2025, 3, 1), 20)
+    heures(clause_a, p1, D(2025, 6, 1), 30)
+    heures(clause_a, p1, D(2025, 7, 1), 40, modalite=Modalite.MISE_A_DISPOSITION)
+    heures(clause_a, p2, D(2025, 12, 1), 50)
+    heures(clause_a, p2, D(2025, 12, 1), 5, statut=Statut.DECLAREES, modalite=Modalite.FORMATION)
+    heures(clause_a, p2, D(2025, 11, 1), 100, statut=Statut.REJETEES)
+    heures(clause_b, p3, D(2025, 1, 1), 60)
+    heures(clause_b, p3, D(2026, 1, 1), 70)
+    heures(clause_b, p2, D(2024, 12, 1), 80)
+    ObjectifFactory(annee=2025, heures=1000)
+    ObjectifFactory(annee=2025, epci=alpha, heures=400)
+    SortieFactory(beneficiaire=p1, date=D(2025, 9, 1))
+    SortieFactory(beneficiaire=p2, date=D(2024, 9, 1))
+    return {
+        "alpha": alpha,
+        "beta": beta,
+        "departement": UserFactory(departement=True),
+        "agent_alpha": UserFactory(agent_epci=True, epci=alpha),
+        "agent_beta": UserFactory(agent_epci=True, epci=beta),
+        "lecteur": UserFactory(lecteur=True),
+        "lecteur_beta": UserFactory(lecteur_epci=True, epci=beta),
+    }
