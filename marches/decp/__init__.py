@@ -23,11 +23,10 @@ from django.dispatch import Signal
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from marches.enums import NatureMarche, TypeAcheteur, TypeIdentifiant
+from marches.models import Acheteur, Entreprise, Lot, Marche
+from marches.siret import normaliser_siret, siret_valide
 from territoires.models import Commune, Epci
-
-from .enums import NatureMarche, TypeAcheteur, TypeIdentifiant
-from .models import Acheteur, Entreprise, Lot, Marche
-from .siret import normaliser_siret, siret_valide
 
 TAILLE_LOT = 1000
 LISTE_MAX = 50  # skipped records and warnings kept for the summary; the others are only counted
