@@ -23,13 +23,12 @@ from beneficiaires.enums import CategorieSortie, CodePublic, NiveauQualification
 from beneficiaires.identite import cle_identite
 from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
 from comptes.enums import Role
+from insertion.enums import BaseJuridique, Modalite, Statut, TypeContrat
+from insertion.models import Clause, HeuresRealisees, Objectif
 from marches.enums import NatureMarche, TypeAcheteur, TypeStructure
 from marches.models import Acheteur, Entreprise, Lot, Marche
 from marches.siret import SIREN_LA_POSTE, luhn_valide
 from territoires.models import Commune, Epci
-
-from .enums import BaseJuridique, Modalite, Statut, TypeContrat
-from .models import Clause, HeuresRealisees, Objectif
 
 SEED = 4949
 MOT_DE_PASSE_DEFAUT = "demo-insertion-49"
