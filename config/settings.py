@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "marches",
     "beneficiaires",
     "insertion",
+    "demo",  # dev tool: the load_demo command
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,5 @@
 """DECP import, marches side: reading the file in a stream, mapping one record, writing buyers, companies,
-contracts and their lot. The command, the clauses and the portal page are in tests/insertion/test_import_decp.py."""
+contracts and their lot. The command, the clauses and the portal page are in tests/marches/test_import_decp.py."""
 
 import datetime
 import io

@@ -2,7 +2,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from insertion.demo import MOT_DE_PASSE_DEFAUT, TerritoiresManquants, charger_demo
+from demo.chargement import charger_demo
+from demo.comptes import MOT_DE_PASSE_DEFAUT
+from demo.referentiel import TerritoiresManquants
 
 
 def _nombre(valeur):

@@ -11,7 +11,8 @@ from django.utils import timezone
 from beneficiaires.models import Beneficiaire, Eligibilite, Sortie
 from comptes.enums import Role
 from comptes.models import User
-from insertion.demo import SIRET_DEPARTEMENT, supprimer_demo
+from demo.chargement import supprimer_demo
+from demo.referentiel import SIRET_DEPARTEMENT
 from insertion.enums import Modalite, Statut
 from insertion.models import Clause, HeuresRealisees, Objectif
 from marches.enums import TypeAcheteur, TypeStructure

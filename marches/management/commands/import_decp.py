@@ -1,7 +1,7 @@
 """manage.py import_decp PATH [--dry-run] [--departement 49]: imports the DECP open data (2024 format).
 
-The command lives in `insertion` because the import also creates the clauses of flagged contracts
-(insertion.decp, connected to the signal that marches.decp sends for every batch, in the same transaction).
+The clauses of flagged contracts come from insertion.decp, which InsertionConfig.ready connects to the signal
+that marches.decp sends for every batch, in the same transaction.
 """
 
 import sys
@@ -12,7 +12,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import reset_queries
 from tqdm import tqdm
 
-import insertion.decp  # noqa: F401  (the clause step; also connected by InsertionConfig.ready)
 from marches.decp import TAILLE_LOT, ImportDecpImpossible, importer_decp
 
 
