@@ -1,26 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Beneficiaire, Eligibilite, Public, Sortie
-
-
-class SuperuserOnlyAdminMixin:
-    """Personal data of beneficiaries: only superusers reach it in the admin."""
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request, *args):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+from beneficiaires import services
+from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
+from portail.administration import SuperutilisateurAdminMixin
 
 
 @admin.register(Public)
@@ -29,18 +12,18 @@ class PublicAdmin(admin.ModelAdmin):
     search_fields = ["libelle", "code"]
 
 
-class EligibiliteInline(SuperuserOnlyAdminMixin, admin.TabularInline):
+class EligibiliteInline(SuperutilisateurAdminMixin, admin.TabularInline):
     model = Eligibilite
     extra = 0
 
 
-class SortieInline(SuperuserOnlyAdminMixin, admin.TabularInline):
+class SortieInline(SuperutilisateurAdminMixin, admin.TabularInline):
     model = Sortie
     extra = 0
 
 
 @admin.register(Beneficiaire)
-class BeneficiaireAdmin(SuperuserOnlyAdminMixin, SimpleHistoryAdmin):
+class BeneficiaireAdmin(SuperutilisateurAdminMixin, SimpleHistoryAdmin):
     list_display = ["nom", "prenom", "date_naissance", "sexe", "commune", "date_entree", "cree_par_epci"]
     list_filter = ["sexe", "niveau_qualification", "publics", "cree_par_epci"]
     list_select_related = ["commune", "cree_par_epci"]
@@ -49,9 +32,16 @@ class BeneficiaireAdmin(SuperuserOnlyAdminMixin, SimpleHistoryAdmin):
     readonly_fields = ["public_id"]
     inlines = [EligibiliteInline, SortieInline]
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            # Every creation of a person goes through the service (the inlines are saved afterwards).
+            services.creer_beneficiaire(user=request.user, beneficiaire=obj)
+
 
 @admin.register(Eligibilite)
-class EligibiliteAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
+class EligibiliteAdmin(SuperutilisateurAdminMixin, admin.ModelAdmin):
     list_display = ["beneficiaire", "public", "date_debut", "date_fin"]
     list_filter = ["public"]
     list_select_related = ["beneficiaire", "public"]
@@ -60,7 +50,7 @@ class EligibiliteAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Sortie)
-class SortieAdmin(SuperuserOnlyAdminMixin, SimpleHistoryAdmin):
+class SortieAdmin(SuperutilisateurAdminMixin, SimpleHistoryAdmin):
     list_display = ["beneficiaire", "date", "categorie"]
     list_filter = ["categorie"]
     list_select_related = ["beneficiaire"]

@@ -3,8 +3,8 @@ import uuid
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from .enums import CategorieSortie, CodePublic, NiveauQualification, Sexe
-from .identite import cle_identite
+from beneficiaires.enums import CategorieSortie, CodePublic, NiveauQualification, Sexe
+from beneficiaires.identite import cle_identite
 
 
 class Public(models.Model):

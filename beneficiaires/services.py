@@ -22,6 +22,27 @@ def trouver_beneficiaire(*, nom: str, prenom: str, date_naissance: datetime.date
     return Beneficiaire.objects.filter(cle_identite=cle_identite(nom, prenom, date_naissance)).first()
 
 
+def creer_beneficiaire(
+    *, user, beneficiaire: Beneficiaire, publics: list[PeriodePublic] = ()
+) -> Beneficiaire:
+    """Creates one person (not yet saved) with their publics, in one transaction, with its history.
+
+    The person is attached to the EPCI of the clerk who creates them (none for the Département). Raises
+    IntegrityError when the same identity exists already.
+    """
+    beneficiaire.cree_par_epci_id = beneficiaire.cree_par_epci_id or user.epci_impose_id
+    beneficiaire._history_user = user
+    with transaction.atomic():
+        beneficiaire.save()
+        Eligibilite.objects.bulk_create(
+            Eligibilite(
+                beneficiaire=beneficiaire, public=p.public, date_debut=p.date_debut, date_fin=p.date_fin
+            )
+            for p in publics
+        )
+    return beneficiaire
+
+
 def trouver_ou_creer_beneficiaire(
     *,
     user,
@@ -39,8 +60,9 @@ def trouver_ou_creer_beneficiaire(
     if existant is not None:
         return existant, False
     try:
-        with transaction.atomic():
-            personne = Beneficiaire.objects.create(
+        personne = creer_beneficiaire(
+            user=user,
+            beneficiaire=Beneficiaire(
                 nom=nom.strip(),
                 prenom=prenom.strip(),
                 date_naissance=date_naissance,
@@ -48,14 +70,9 @@ def trouver_ou_creer_beneficiaire(
                 commune=commune,
                 niveau_qualification=niveau_qualification,
                 date_entree=date_entree or timezone.localdate(),
-                cree_par_epci_id=user.epci_impose_id,
-            )
-            Eligibilite.objects.bulk_create(
-                Eligibilite(
-                    beneficiaire=personne, public=p.public, date_debut=p.date_debut, date_fin=p.date_fin
-                )
-                for p in publics
-            )
+            ),
+            publics=publics,
+        )
     except IntegrityError:
         # Someone created the same person meanwhile: reuse theirs.
         existant = trouver_beneficiaire(nom=nom, prenom=prenom, date_naissance=date_naissance)

@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from .enums import Role
+from comptes.enums import Role
 
 
 class User(AbstractUser):

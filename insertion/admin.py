@@ -1,9 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from beneficiaires.admin import SuperuserOnlyAdminMixin
-
-from .models import Clause, HeuresRealisees, Objectif, ParametresCalibrage
+from insertion.models import Clause, HeuresRealisees, Objectif, ParametresCalibrage
+from portail.administration import SuperutilisateurAdminMixin
 
 
 @admin.register(Clause)
@@ -23,7 +22,7 @@ class ClauseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(HeuresRealisees)
-class HeuresRealiseesAdmin(SuperuserOnlyAdminMixin, SimpleHistoryAdmin):
+class HeuresRealiseesAdmin(SuperutilisateurAdminMixin, SimpleHistoryAdmin):
     list_display = ["mois", "beneficiaire", "clause", "employeur", "heures", "modalite", "statut"]
     list_select_related = ["beneficiaire", "clause__lot__marche", "employeur"]
     list_filter = ["statut", "modalite", "clause__lot__marche__epci"]

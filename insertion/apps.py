@@ -7,4 +7,4 @@ class InsertionConfig(AppConfig):
 
     def ready(self):
         # Connects the receiver that gives the contracts flagged by the DECP import their clause to calibrate.
-        from . import decp  # noqa: F401
+        from insertion import decp  # noqa: F401

@@ -8,10 +8,9 @@ empty reserved hours. A clause that exists already is never touched: staff may h
 from django.dispatch import receiver
 from simple_history.utils import bulk_create_with_history
 
+from insertion.enums import BaseJuridique
+from insertion.models import Clause
 from marches.decp import RAISON_HISTORIQUE, LotImporte, lots_importes
-
-from .enums import BaseJuridique
-from .models import Clause
 
 LIBELLE_CLAUSES_CREEES = "Clauses d'insertion créées, à calibrer"
 

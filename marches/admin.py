@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Acheteur, Entreprise, Lot, Marche
+from marches.models import Acheteur, Entreprise, Lot, Marche
 
 
 @admin.register(Acheteur)

@@ -1,8 +1,8 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from .enums import NatureMarche, TypeAcheteur, TypeIdentifiant, TypeStructure
-from .siret import SIRET_REGEX, valider_siret
+from marches.enums import NatureMarche, TypeAcheteur, TypeIdentifiant, TypeStructure
+from marches.siret import SIRET_REGEX, valider_siret
 
 
 class Acheteur(models.Model):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Commune, Epci
+from territoires.models import Commune, Epci
 
 
 @admin.register(Epci)

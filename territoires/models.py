@@ -1,6 +1,6 @@
 from django.db import models
 
-from .enums import NatureEpci
+from territoires.enums import NatureEpci
 
 
 class Epci(models.Model):
