@@ -24,6 +24,7 @@ demo: install
 quality: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/djlint templates --lint
 	DEBUG=true $(MANAGE) makemigrations --check --dry-run
 
 format: install
