@@ -22,7 +22,7 @@ def habiller(champs) -> None:
             champ.widget.attrs.setdefault("class", classe)
 
 
-class ChampBootstrap(BoundField):
+class BootstrapBoundField(BoundField):
     """Adds Bootstrap's `is-invalid` to a widget with errors (Django already sets aria-invalid)."""
 
     def build_widget_attrs(self, attrs, widget=None):
@@ -35,7 +35,7 @@ class ChampBootstrap(BoundField):
 
 
 class BootstrapForm(forms.Form):
-    bound_field_class = ChampBootstrap
+    bound_field_class = BootstrapBoundField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,7 +43,7 @@ class BootstrapForm(forms.Form):
 
 
 class BootstrapModelForm(forms.ModelForm):
-    bound_field_class = ChampBootstrap
+    bound_field_class = BootstrapBoundField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,7 +12,7 @@ summary), `exceptions`.
 Schema: github.com/139bercy/format-commande-publique, versions 2.0.x.
 """
 
-from marches.decp.bilan import LISTE_MAX, Rejet, ResultatImport
+from marches.decp.bilan import LISTE_MAX, Rejet, ResultatImportDecp
 from marches.decp.conversion import lire_marche, reference_pour
 from marches.decp.ecriture import RAISON_HISTORIQUE, LotImporte, lots_importes
 from marches.decp.exceptions import EnregistrementInvalide, ImportDecpImpossible
@@ -31,7 +31,7 @@ __all__ = [
     "ImportDecpImpossible",
     "LotImporte",
     "Rejet",
-    "ResultatImport",
+    "ResultatImportDecp",
     "importer_decp",
     "lire_enregistrements",
     "lire_marche",

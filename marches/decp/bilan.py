@@ -16,7 +16,7 @@ class Rejet:
 
 
 @dataclass
-class ResultatImport:
+class ResultatImportDecp:
     simulation: bool = False
     departement: str | None = None
     marches_lus: int = 0

@@ -9,7 +9,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from marches.decp.bilan import ResultatImport
+from marches.decp.bilan import ResultatImportDecp
 from marches.decp.conversion import NON_RENSEIGNEE, MarcheDecp, identifiant_affiche, lire_marche
 from marches.decp.exceptions import EnregistrementInvalide
 from marches.decp.referentiel import Referentiel
@@ -49,7 +49,7 @@ RAISON_HISTORIQUE = "Import DECP"
 class Ecriture:
     """Writes the batches of one import; the counts go to `resultat`."""
 
-    def __init__(self, *, referentiel: Referentiel, resultat: ResultatImport, utilisateur):
+    def __init__(self, *, referentiel: Referentiel, resultat: ResultatImportDecp, utilisateur):
         self.referentiel = referentiel
         self.resultat = resultat
         self.utilisateur = utilisateur if getattr(utilisateur, "pk", None) else None

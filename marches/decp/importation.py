@@ -5,7 +5,7 @@ from collections.abc import Callable
 import ijson
 from django.db import DatabaseError, transaction
 
-from marches.decp.bilan import ResultatImport
+from marches.decp.bilan import ResultatImportDecp
 from marches.decp.ecriture import Ecriture
 from marches.decp.exceptions import ImportDecpImpossible
 from marches.decp.lecture import CONCESSION, lire_enregistrements, message_json_invalide
@@ -23,7 +23,7 @@ def importer_decp(
     utilisateur=None,
     progression: Callable[[int], None] | None = None,
     taille_lot: int = TAILLE_LOT,
-) -> ResultatImport:
+) -> ResultatImportDecp:
     """Imports a DECP file opened in binary mode (seekable), all or nothing, and returns the summary.
 
     With `departement`, only the contracts whose buyer or place of execution is in that département are kept.
@@ -31,7 +31,7 @@ def importer_decp(
     read after each batch. Raises ImportDecpImpossible (nothing written) for a file that is not DECP JSON.
     """
     departement, siren_departement = verifier_departement(departement, siren_departement)
-    resultat = ResultatImport(simulation=simulation, departement=departement)
+    resultat = ResultatImportDecp(simulation=simulation, departement=departement)
     try:
         with transaction.atomic():
             referentiel = Referentiel(departement=departement, siren_departement=siren_departement)

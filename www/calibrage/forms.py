@@ -14,7 +14,7 @@ UNITE_FINALE = re.compile(r"\s*(%|€\s*/\s*h|€|h)\s*$", re.IGNORECASE)
 ESPACES_DE_MILLIERS = ("\u202f", "\u00a0", " ")  # narrow no-break space, no-break space, space
 
 
-class NombreFrancais(forms.DecimalField):
+class NombreFrancaisField(forms.DecimalField):
     """A decimal number typed the French way: "5,5", "1 000", "1 000,50"; a dot is accepted too."""
 
     def __init__(self, *, exemple: str, **kwargs):
@@ -37,9 +37,9 @@ class NombreFrancais(forms.DecimalField):
         return super().to_python(value)
 
 
-def _pourcentage(libelle: str, nom: str, aide: str, exemple: str) -> NombreFrancais:
+def _pourcentage(libelle: str, nom: str, aide: str, exemple: str) -> NombreFrancaisField:
     hors_bornes = regles.message_pourcentage(nom)
-    return NombreFrancais(
+    return NombreFrancaisField(
         label=libelle,
         help_text=aide,
         exemple=exemple,
@@ -66,7 +66,7 @@ class CalibrageForm(BootstrapForm):
         "Part des heures de main-d'œuvre réservée à l'insertion, de 0 à 100 (par exemple 5 ou 5,5).",
         "5 ou 5,5",
     )
-    cout_horaire = NombreFrancais(
+    cout_horaire = NombreFrancaisField(
         label="Coût horaire (€/h)",
         help_text="Coût horaire moyen de la main-d'œuvre, en euros HT par heure (par exemple 30 ou 28,50).",
         exemple="30 ou 28,50",
@@ -76,7 +76,7 @@ class CalibrageForm(BootstrapForm):
             "max_value": "Le coût horaire ne peut dépasser 99 999,99 €/h.",
         },
     )
-    heures_fixees = NombreFrancais(
+    heures_fixees = NombreFrancaisField(
         label="Heures réservées fixées par le marché (facultatif)",
         required=False,
         help_text=(

@@ -16,7 +16,7 @@ from portail.periodes import libelle_mois
 from portail.tableurs import ExportTableur
 
 
-class CaseSelection(tables.CheckBoxColumn):
+class SelectionColumn(tables.CheckBoxColumn):
     """Row checkbox; the header holds a labelled "select all on this page" box."""
 
     @property
@@ -28,7 +28,7 @@ class CaseSelection(tables.CheckBoxColumn):
 
 
 class FileValidationTable(tables.Table):
-    selection = CaseSelection(accessor="pk", exclude_from_export=True)
+    selection = SelectionColumn(accessor="pk", exclude_from_export=True)
     mois = tables.Column("mois", order_by=("mois", "pk"))
     epci = tables.Column("EPCI", accessor="clause__lot__marche__epci__nom", default="—")
     marche = tables.Column(

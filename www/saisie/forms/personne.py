@@ -14,7 +14,7 @@ from beneficiaires.services import PeriodePublic
 from portail.formulaires import BootstrapForm
 
 
-class ChampDate(forms.DateField):
+class DateSaisieField(forms.DateField):
     widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     default_error_messages = {"invalid": "Saisissez une date valide au format jj/mm/aaaa."}
 
@@ -31,7 +31,7 @@ class PersonneForm(BootstrapForm):
     prenom = forms.CharField(
         label="Prénom", max_length=150, error_messages={"required": "Indiquez le prénom."}
     )
-    date_naissance = ChampDate(
+    date_naissance = DateSaisieField(
         label="Date de naissance", error_messages={"required": "Indiquez la date de naissance."}
     )
     sexe = forms.ChoiceField(
@@ -51,13 +51,13 @@ class PersonneForm(BootstrapForm):
         choices=[("", "— non renseigné —"), *NiveauQualification.choices],
         required=False,
     )
-    date_entree = ChampDate(
+    date_entree = DateSaisieField(
         label="Date d'entrée dans le dispositif",
         required=False,
         help_text="Aujourd'hui si elle est laissée vide.",
     )
-    brsa_debut = ChampDate(label="Bénéficiaire du RSA depuis le", required=False)
-    brsa_fin = ChampDate(
+    brsa_debut = DateSaisieField(label="Bénéficiaire du RSA depuis le", required=False)
+    brsa_fin = DateSaisieField(
         label="Bénéficiaire du RSA jusqu'au", required=False, help_text="Vide si la personne l'est toujours."
     )
     autres_publics = forms.ModelMultipleChoiceField(
@@ -66,7 +66,7 @@ class PersonneForm(BootstrapForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    autres_publics_debut = ChampDate(
+    autres_publics_debut = DateSaisieField(
         label="Éligibilité à ces publics depuis le",
         required=False,
         help_text="La date d'entrée si elle est laissée vide.",
