@@ -7,8 +7,8 @@ from datetime import timedelta
 from beneficiaires.enums import CategorieSortie, CodePublic, NiveauQualification, Sexe
 from beneficiaires.identite import cle_identite
 from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
-from demo.dates import age_au, ajouter_mois, anniversaire, fin_de_mois, mois_entre
 from demo.tirages import choix_pondere
+from portail.periodes import age, ajouter_mois, anniversaire, dernier_jour, mois_entre
 
 NB_BENEFICIAIRES = 150
 PART_SORTIES = 0.30
@@ -99,8 +99,8 @@ def creer_beneficiaires(generateur, *, parcours, planification):
             cle = cle_identite(nom, prenom, naissance)
             if (
                 cle not in cles
-                and age_au(naissance, date_entree) >= 18
-                and 18 <= age_au(naissance, generateur.aujourdhui) <= 62
+                and age(naissance, date_entree) >= 18
+                and 18 <= age(naissance, generateur.aujourdhui) <= 62
             ):
                 break
         cles.add(cle)
@@ -145,7 +145,7 @@ def _eligibilites(generateur, beneficiaire, publics, debut_siae):
         beneficiaire.date_naissance,
         generateur.aujourdhui,
     )
-    age = age_au(naissance, entree)
+    age_a_l_entree = age(naissance, entree)
     lignes = []
 
     def ajouter(code, debut, fin=None):
@@ -168,7 +168,7 @@ def _eligibilites(generateur, beneficiaire, publics, debut_siae):
         ajouter(CodePublic.BRSA, debut, fin)
     if rng.random() < (0.3 if brsa else 0.6):
         ajouter(CodePublic.DELD, entree - timedelta(days=rng.randint(0, 300)))
-    if age < 26:
+    if age_a_l_entree < 26:
         ajouter(CodePublic.JEUNE, entree, anniversaire(naissance, 26) - timedelta(days=1))
     cinquante = anniversaire(naissance, 50)
     if cinquante <= aujourdhui:
@@ -201,7 +201,7 @@ def _sorties(generateur, beneficiaires, derniers):
     index = {id(b): i for i, b in enumerate(beneficiaires)}
     sorties = []
     for beneficiaire, categorie in zip(choisis, categories, strict=True):
-        fin = fin_de_mois(derniers[index[id(beneficiaire)]])
+        fin = dernier_jour(derniers[index[id(beneficiaire)]])
         jour = min(fin + timedelta(days=rng.randint(1, 60)), generateur.aujourdhui - timedelta(days=1))
         sorties.append(
             Sortie(

@@ -20,7 +20,6 @@ from faker import Faker
 from beneficiaires.models import Beneficiaire, Sortie
 from demo.beneficiaires import NB_BENEFICIAIRES, creer_beneficiaires, public_id
 from demo.comptes import MOT_DE_PASSE_DEFAUT, Compte, creer_comptes, decrire_comptes, specs_comptes
-from demo.dates import ajouter_mois
 from demo.heures import bilan_heures, creer_heures, creer_objectifs
 from demo.marches import creer_marches
 from demo.parcours import Planification
@@ -34,6 +33,7 @@ from demo.referentiel import (
 from demo.tirages import SEED
 from insertion.models import Clause, HeuresRealisees, Objectif
 from marches.models import Acheteur, Entreprise, Lot, Marche
+from portail.periodes import ajouter_mois
 
 User = get_user_model()
 

@@ -8,9 +8,9 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from comptes.enums import Role
-from demo.dates import ajouter_mois, fin_de_mois
 from insertion.enums import Statut
 from insertion.models import HeuresRealisees, Objectif
+from portail.periodes import ajouter_mois, dernier_jour
 
 OBJECTIF_ANNUEL = 10_000
 TAUX_REJET = 0.025  # share of rows rejected, picked among the small ones
@@ -67,7 +67,7 @@ def creer_heures(generateur, *, parcours, personnes):
             continue
         ligne.valide_par = departement
         moment = datetime.combine(
-            fin_de_mois(ligne.mois) + timedelta(days=rng.randint(5, 35)),
+            dernier_jour(ligne.mois) + timedelta(days=rng.randint(5, 35)),
             time(rng.randint(9, 17), rng.choice([0, 15, 30, 45])),
             tzinfo=fuseau,
         )

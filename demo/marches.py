@@ -5,12 +5,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from demo.dates import ajouter_mois
 from demo.tirages import choix_pondere
 from insertion.enums import BaseJuridique
 from insertion.models import Clause
 from marches.enums import NatureMarche, TypeAcheteur, TypeStructure
 from marches.models import Lot, Marche
+from portail.periodes import ajouter_mois, premier_jour
 
 NB_MARCHES = 120
 
@@ -193,7 +193,7 @@ def creer_marches(generateur, *, acheteurs, entreprises):
         if date_notification > generateur.aujourdhui:
             date_notification = generateur.aujourdhui - timedelta(days=rng.randint(0, 20))
         duree = rng.randint(*gabarit.duree)
-        date_fin = ajouter_mois(date_debut, duree) + timedelta(days=date_debut.day - 2)
+        date_fin = premier_jour(ajouter_mois(date_debut, duree)) + timedelta(days=date_debut.day - 2)
         date_fin = max(date_fin, date_debut)
 
         annee = date_notification.year

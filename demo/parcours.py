@@ -7,12 +7,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from demo.beneficiaires import NB_BENEFICIAIRES
-from demo.dates import ajouter_mois, ecart_mois, mois_entre
 from demo.marches import PlanClause
 from demo.tirages import choix_pondere
 from insertion.enums import BaseJuridique, Modalite, TypeContrat
 from marches.enums import TypeStructure
 from marches.models import Entreprise
+from portail.periodes import ajouter_mois, ecart_mois, mois_entre
 
 # Validated hours aimed at per year (past, previous, current pace): one year below target, one above.
 RYTHME_VALIDE = (9_650, 10_300, 10_600)

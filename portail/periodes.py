@@ -72,3 +72,24 @@ def libelle_mois(mois: datetime.date) -> str:
 def age(naissance: datetime.date, le: datetime.date) -> int:
     """Age in whole years on the day `le`."""
     return le.year - naissance.year - ((le.month, le.day) < (naissance.month, naissance.day))
+
+
+def ecart_mois(debut: datetime.date, fin: datetime.date) -> int:
+    """Months from the month of `debut` to the month of `fin` (0 for the same month)."""
+    return (fin.year - debut.year) * 12 + fin.month - debut.month
+
+
+def mois_entre(debut: datetime.date, fin: datetime.date):
+    """The first days of the months from the month of `debut` to the month of `fin`, both included."""
+    mois = premier_jour(debut)
+    while mois <= fin:
+        yield mois
+        mois = mois_suivant(mois)
+
+
+def anniversaire(naissance: datetime.date, age: int) -> datetime.date:
+    """The day a person born on `naissance` turns `age` (1 March for a 29 February in a common year)."""
+    try:
+        return naissance.replace(year=naissance.year + age)
+    except ValueError:
+        return datetime.date(naissance.year + age, 3, 1)

@@ -1,9 +1,5 @@
-"""One DECP record checked and turned into a MarcheDecp: amounts, dates, durations, SIRET, considerations.
+"""One DECP record checked and turned into a MarcheDecp: amounts, dates, durations, SIRET, considerations."""
 
-Also holds `ajouter_mois`, a generic date helper bound for the shared toolkit.
-"""
-
-import calendar
 import datetime
 import hashlib
 from dataclasses import dataclass
@@ -12,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from marches.decp.exceptions import EnregistrementInvalide
 from marches.enums import NatureMarche, TypeIdentifiant
 from marches.siret import normaliser_siret, siret_valide
+from portail.periodes import ajouter_mois
 
 CLAUSE_SOCIALE = "Clause sociale"
 CRITERE_SOCIAL = "Critère social"
@@ -313,11 +310,3 @@ def _siret(brut: str) -> str | None:
 
 
 # --- generic date helper, bound for the shared toolkit ------------------------------------------
-
-
-def ajouter_mois(jour: datetime.date, mois: int) -> datetime.date:
-    annee, mois_index = divmod(jour.month - 1 + mois, 12)
-    annee += jour.year
-    return jour.replace(
-        year=annee, month=mois_index + 1, day=min(jour.day, calendar.monthrange(annee, mois_index + 1)[1])
-    )
