@@ -19,8 +19,9 @@ from beneficiaires.models import Beneficiaire, Eligibilite
 from insertion import releves
 from insertion.enums import Modalite, Statut, TypeContrat
 from insertion.models import HeuresRealisees
+from insertion.releves import importation
 from insertion.views.imports import CLE_SESSION
-from portail.periodes import mois_courant, mois_precedent
+from portail.periodes import libelle_mois, mois_courant, mois_precedent
 from tests.factories import (
     BeneficiaireFactory,
     ClauseFactory,
@@ -448,7 +449,7 @@ def test_fichier_avec_erreurs_n_ecrit_rien_et_donne_chaque_ligne(client, jeu):
         ),
         (
             8,
-            f"Impossible de déclarer des heures pour {releves.libelle_mois(futur)} : ce mois n'est pas commencé.",
+            f"Impossible de déclarer des heures pour {libelle_mois(futur)} : ce mois n'est pas commencé.",
         ),
     ]
     assert not HeuresRealisees.objects.exists()
@@ -641,13 +642,13 @@ def test_limites_de_taille_et_de_lignes(client, jeu, monkeypatch):
         "Le fichier pèse plus de 2 Mo : découpez le relevé en plusieurs fichiers."
     ]
 
-    monkeypatch.setattr(releves, "LIGNES_MAX", 3)
+    monkeypatch.setattr(importation, "LIGNES_MAX", 3)
     reponse = deposer(client, fichier_xlsx([ligne(jeu)] * 4))
     assert reponse.context["formulaire"].errors["fichier"] == [
         "Le relevé dépasse 3 lignes : découpez-le en plusieurs fichiers."
     ]
 
-    monkeypatch.setattr(releves, "LIGNES_LUES_MAX", 10)
+    monkeypatch.setattr(importation, "LIGNES_LUES_MAX", 10)
     lignes_vides = fichier_csv([ligne(jeu)]) + b";;;\r\n" * 10
     reponse = deposer(client, lignes_vides, nom="releve.csv")
     assert reponse.context["formulaire"].errors["fichier"] == [
@@ -669,7 +670,7 @@ def test_plus_de_160_heures_demande_une_confirmation(client, jeu):
     resultat = reponse.context["resultat"]
     assert resultat.confirmation_requise and not resultat.ecrit
     assert resultat.alertes == [
-        f"LEFÈVRE Hélène totalise 170\u00a0h en {releves.libelle_mois(jeu.mois)}, tous marchés confondus "
+        f"LEFÈVRE Hélène totalise 170\u00a0h en {libelle_mois(jeu.mois)}, tous marchés confondus "
         "(plus de 160\u00a0h)."
     ]
     assert "Confirmation nécessaire : rien n'est encore enregistré" in reponse.content.decode()

@@ -29,16 +29,15 @@ from simple_history.utils import bulk_create_with_history
 from beneficiaires.enums import CodePublic, Sexe
 from beneficiaires.identite import cle_identite
 from beneficiaires.models import Beneficiaire, Eligibilite, Public
+from insertion.enums import Modalite, TypeContrat
 from insertion.models import Clause
 from insertion.regles import HEURES_MAX_PAR_LIGNE
+from insertion.services import LigneHeures, SaisieInvalide, enregistrer_heures
 from marches.models import Entreprise, Marche
 from marches.siret import normaliser_siret, siret_valide
 from portail.formats import nombre
 from portail.periodes import libelle_mois, lire_mois, premier_jour
 from territoires.models import Commune
-
-from .enums import Modalite, TypeContrat
-from .services import LigneHeures, SaisieInvalide, enregistrer_heures
 
 TAILLE_MAX_OCTETS = 2 * 1024 * 1024
 LIGNES_MAX = 5_000
