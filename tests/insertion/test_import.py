@@ -19,7 +19,7 @@ from beneficiaires.models import Beneficiaire, Eligibilite
 from insertion import releves
 from insertion.enums import Modalite, Statut, TypeContrat
 from insertion.models import HeuresRealisees
-from insertion.releves import importation
+from insertion.releves import lecture
 from insertion.views.imports import CLE_SESSION
 from portail.periodes import libelle_mois, mois_courant, mois_precedent
 from tests.factories import (
@@ -642,13 +642,13 @@ def test_limites_de_taille_et_de_lignes(client, jeu, monkeypatch):
         "Le fichier pèse plus de 2 Mo : découpez le relevé en plusieurs fichiers."
     ]
 
-    monkeypatch.setattr(importation, "LIGNES_MAX", 3)
+    monkeypatch.setattr(lecture, "LIGNES_MAX", 3)
     reponse = deposer(client, fichier_xlsx([ligne(jeu)] * 4))
     assert reponse.context["formulaire"].errors["fichier"] == [
         "Le relevé dépasse 3 lignes : découpez-le en plusieurs fichiers."
     ]
 
-    monkeypatch.setattr(importation, "LIGNES_LUES_MAX", 10)
+    monkeypatch.setattr(lecture, "LIGNES_LUES_MAX", 10)
     lignes_vides = fichier_csv([ligne(jeu)]) + b";;;\r\n" * 10
     reponse = deposer(client, lignes_vides, nom="releve.csv")
     assert reponse.context["formulaire"].errors["fichier"] == [
