@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from beneficiaires.identite import cle_identite
 from insertion.enums import Modalite, TypeContrat
-from insertion.regles import HEURES_MAX_PAR_LIGNE
+from insertion.regles import HEURES_MAX_PAR_LIGNE, heures_de_ligne_valides
 from insertion.releves.colonnes import MODALITES, NON, OUI, SEXES, TYPES_CONTRAT, normaliser
 from insertion.releves.lecture import LigneBrute, vide
 from marches.siret import normaliser_siret, siret_valide
-from portail.periodes import libelle_mois, lire_mois, premier_jour
+from portail.periodes import age, libelle_mois, lire_mois, premier_jour
 
 # Youngest age accepted on the month worked: below it, the birth date is most likely mistyped.
 AGE_MIN = 14
@@ -78,10 +78,6 @@ def _heures(valeur) -> Decimal | None:
 def _entier(valeur) -> int | None:
     texte = _texte(valeur)
     return int(texte) if texte.isdigit() else None
-
-
-def _age(naissance: datetime.date, jour: datetime.date) -> int:
-    return jour.year - naissance.year - ((jour.month, jour.day) < (naissance.month, naissance.day))
 
 
 def _siret(valeur) -> str:
@@ -167,7 +163,7 @@ def verifier_ligne(brute: LigneBrute, erreurs: list[ErreurReleve]) -> LigneVerif
         erreur("La date de naissance est vide : écrivez JJ/MM/AAAA.")
     elif date_naissance is None:
         erreur(f"Date de naissance « {_texte(v.get('date_naissance'))} » illisible : écrivez JJ/MM/AAAA.")
-    elif mois is not None and _age(date_naissance, mois) < AGE_MIN:
+    elif mois is not None and age(date_naissance, mois) < AGE_MIN:
         erreur(
             f"Date de naissance {date_naissance:%d/%m/%Y} : la personne aurait moins de {AGE_MIN} ans en "
             f"{libelle_mois(mois)}. Vérifiez la date."
@@ -242,7 +238,7 @@ def verifier_ligne(brute: LigneBrute, erreurs: list[ErreurReleve]) -> LigneVerif
         erreur("Le nombre d'heures est vide.")
     elif heures is None:
         erreur(f"Heures « {_texte(v.get('heures'))} » illisibles : indiquez un nombre (35 ou 35,5).")
-    elif not Decimal(0) < heures <= HEURES_MAX_PAR_LIGNE:
+    elif not heures_de_ligne_valides(heures):
         erreur(
             f"Heures « {_texte(v.get('heures'))} » : le nombre d'heures d'une ligne doit être supérieur à 0 et "
             f"au plus {HEURES_MAX_PAR_LIGNE}."
