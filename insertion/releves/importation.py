@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Upper
-from simple_history.utils import bulk_create_with_history
 
 from beneficiaires.enums import CodePublic
-from beneficiaires.models import Beneficiaire, Eligibilite, Public
+from beneficiaires.models import Beneficiaire, Public
+from beneficiaires.services import NouvellePersonne, PeriodePublic, creer_beneficiaires
 from insertion.models import Clause
 from insertion.releves.lecture import Releve
 from insertion.releves.verification import ErreurReleve, LigneVerifiee, verifier_ligne
@@ -202,40 +202,23 @@ def _resoudre_personnes(
     return connues, nouvelles, communes
 
 
-def _creer_personnes(
-    *, user, nouvelles: list[_Nouvelle], communes: dict[str, Commune]
-) -> dict[str, Beneficiaire]:
-    """Creates the new people in bulk (with their history and BRSA period): a fixed number of queries."""
-    if not nouvelles:
-        return {}
-    epci_id = None if user.voit_tout else user.epci_id
-    objets = [
-        Beneficiaire(
+def _personnes_a_creer(*, nouvelles: list[_Nouvelle], communes: dict[str, Commune]) -> list[NouvellePersonne]:
+    """What the beneficiaries service needs to create the new people, BRSA period included."""
+    brsa = Public.objects.get(code=CodePublic.BRSA) if any(n.brsa for n in nouvelles) else None
+    return [
+        NouvellePersonne(
             nom=n.ligne.nom,
             prenom=n.ligne.prenom,
             date_naissance=n.ligne.date_naissance,
             sexe=n.sexe,
             commune=communes.get(n.commune_insee),
             date_entree=n.premier_mois,
-            cree_par_epci_id=epci_id,
-            cle_identite=n.ligne.cle_personne,
+            publics=(PeriodePublic(public=brsa, date_debut=n.brsa_debut or n.premier_mois),)
+            if n.brsa
+            else (),
         )
         for n in nouvelles
     ]
-    creees = bulk_create_with_history(objets, Beneficiaire, default_user=user)
-    par_cle = {p.cle_identite: p for p in creees}
-    au_rsa = [n for n in nouvelles if n.brsa]
-    if au_rsa:
-        brsa = Public.objects.get(code=CodePublic.BRSA)
-        Eligibilite.objects.bulk_create(
-            Eligibilite(
-                beneficiaire=par_cle[n.ligne.cle_personne],
-                public=brsa,
-                date_debut=n.brsa_debut or n.premier_mois,
-            )
-            for n in au_rsa
-        )
-    return par_cle
 
 
 def importer_releve(*, user, releve: Releve, confirmer_depassement: bool = False) -> ResultatImport:
@@ -265,7 +248,9 @@ def importer_releve(*, user, releve: Releve, confirmer_depassement: bool = False
     # the file's errors are all reported at once; the transaction is then rolled back.
     try:
         with transaction.atomic():
-            personnes = connues | _creer_personnes(user=user, nouvelles=a_creer, communes=communes)
+            personnes = connues | creer_beneficiaires(
+                user=user, personnes=_personnes_a_creer(nouvelles=a_creer, communes=communes)
+            )
             lignes_heures = [
                 LigneHeures(
                     clause=clauses[ligne.numero],
