@@ -14,6 +14,7 @@ from django.utils import timezone
 from beneficiaires.enums import CodePublic, NiveauQualification, Sexe
 from beneficiaires.identite import normaliser_nom
 from beneficiaires.models import Beneficiaire, Public
+from beneficiaires.regles import erreur_age_nouvelle_personne
 from beneficiaires.services import PeriodePublic
 from insertion.models import Clause, HeuresRealisees
 from insertion.regles import HEURES_MAX_PAR_LIGNE
@@ -24,8 +25,6 @@ from territoires.models import Commune
 
 from .enums import Modalite, Statut, TypeContrat
 from .services import LigneHeures
-
-AGE_MIN, AGE_MAX = 16, 75
 
 
 class ChampBootstrap(BoundField):
@@ -391,10 +390,6 @@ class ChampDate(forms.DateField):
     default_error_messages = {"invalid": "Saisissez une date valide au format jj/mm/aaaa."}
 
 
-def age_le(naissance: datetime.date, jour: datetime.date) -> int:
-    return jour.year - naissance.year - ((jour.month, jour.day) < (naissance.month, naissance.day))
-
-
 class ChoixCommuneField(forms.ModelChoiceField):
     def label_from_instance(self, commune):
         return f"{commune.nom} ({commune.code_insee})"
@@ -446,6 +441,10 @@ class PersonneForm(FormulaireBootstrap):
         help_text="La date d'entrée si elle est laissée vide.",
     )
 
+    def __init__(self, *args, mois: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mois = mois  # the grid's month: the first month the new person works
+
     def _clean_nom(self, champ):
         valeur = " ".join(self.cleaned_data[champ].split())
         if not normaliser_nom(valeur):
@@ -463,12 +462,9 @@ class PersonneForm(FormulaireBootstrap):
         aujourdhui = timezone.localdate()
         if naissance >= aujourdhui:
             raise ValidationError("La date de naissance doit être passée.")
-        age = age_le(naissance, aujourdhui)
-        if not AGE_MIN <= age <= AGE_MAX:
-            raise ValidationError(
-                f"La personne aurait {age} ans : vérifiez la date de naissance "
-                f"(de {AGE_MIN} à {AGE_MAX} ans pour travailler des heures d'insertion)."
-            )
+        erreur = erreur_age_nouvelle_personne(date_naissance=naissance, mois=self.mois)
+        if erreur:
+            raise ValidationError(erreur)
         return naissance
 
     def clean(self):

@@ -15,6 +15,7 @@ from django.db.models.functions import Upper
 
 from beneficiaires.enums import CodePublic
 from beneficiaires.models import Beneficiaire, Public
+from beneficiaires.regles import erreur_age_nouvelle_personne
 from beneficiaires.services import NouvellePersonne, PeriodePublic, creer_beneficiaires
 from insertion.models import Clause
 from insertion.releves.lecture import Releve
@@ -50,6 +51,12 @@ class _Nouvelle:
     brsa: bool | None = None
     brsa_debut: datetime.date | None = None
     premier_mois: datetime.date | None = None
+    numero_premier_mois: int | None = None  # the line of the first month worked, where the age is checked
+    erreur_age: str | None = None
+
+    @property
+    def creable(self) -> bool:
+        return bool(self.sexe) and self.erreur_age is None
 
 
 class _Annulation(Exception):
@@ -170,7 +177,8 @@ def _resoudre_personnes(
         if ligne.cle_personne in connues:
             continue
         nouvelle = nouvelles.setdefault(ligne.cle_personne, _Nouvelle(ligne=ligne))
-        nouvelle.premier_mois = min(filter(None, (nouvelle.premier_mois, ligne.mois)))
+        if nouvelle.premier_mois is None or ligne.mois < nouvelle.premier_mois:
+            nouvelle.premier_mois, nouvelle.numero_premier_mois = ligne.mois, ligne.numero
         for attribut, libelle in (
             ("sexe", "le sexe"),
             ("commune_insee", "la commune"),
@@ -191,6 +199,12 @@ def _resoudre_personnes(
                     )
                 )
     for nouvelle in nouvelles.values():
+        # Known people are not checked again: the rule is for a new person, at the first month they work.
+        nouvelle.erreur_age = erreur_age_nouvelle_personne(
+            date_naissance=nouvelle.ligne.date_naissance, mois=nouvelle.premier_mois
+        )
+        if nouvelle.erreur_age:
+            erreurs.append(ErreurReleve(nouvelle.numero_premier_mois, nouvelle.erreur_age))
         if not nouvelle.sexe:
             erreurs.append(
                 ErreurReleve(
@@ -236,7 +250,7 @@ def importer_releve(*, user, releve: Releve, confirmer_depassement: bool = False
     connues, nouvelles, communes = _resoudre_personnes(lignes=lignes, erreurs=erreurs)
 
     en_erreur = {e.ligne for e in erreurs}
-    a_creer = [n for n in nouvelles.values() if n.sexe]
+    a_creer = [n for n in nouvelles.values() if n.creable]
     possibles = {n.ligne.cle_personne for n in a_creer} | set(connues)
     bonnes = [
         ligne

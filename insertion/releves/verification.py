@@ -14,10 +14,7 @@ from insertion.regles import HEURES_MAX_PAR_LIGNE, heures_de_ligne_valides
 from insertion.releves.colonnes import MODALITES, NON, OUI, SEXES, TYPES_CONTRAT, normaliser
 from insertion.releves.lecture import LigneBrute, vide
 from marches.siret import normaliser_siret, siret_valide
-from portail.periodes import age, libelle_mois, lire_mois, premier_jour
-
-# Youngest age accepted on the month worked: below it, the birth date is most likely mistyped.
-AGE_MIN = 14
+from portail.periodes import lire_mois, premier_jour
 
 
 @dataclass(frozen=True)
@@ -163,11 +160,6 @@ def verifier_ligne(brute: LigneBrute, erreurs: list[ErreurReleve]) -> LigneVerif
         erreur("La date de naissance est vide : écrivez JJ/MM/AAAA.")
     elif date_naissance is None:
         erreur(f"Date de naissance « {_texte(v.get('date_naissance'))} » illisible : écrivez JJ/MM/AAAA.")
-    elif mois is not None and age(date_naissance, mois) < AGE_MIN:
-        erreur(
-            f"Date de naissance {date_naissance:%d/%m/%Y} : la personne aurait moins de {AGE_MIN} ans en "
-            f"{libelle_mois(mois)}. Vérifiez la date."
-        )
 
     sexe = ""
     if not vide(v.get("sexe")):

@@ -311,7 +311,7 @@ def ajouter_personne(request, clause_pk, mois):
     _exiger_declarant(user)
     clause = get_clause_for_user(user=user, pk=clause_pk)
     mois_date = _mois_ou_404(mois)
-    form = PersonneForm(request.POST or None)
+    form = PersonneForm(request.POST or None, mois=mois_date)
     if request.method == "POST" and form.is_valid():
         personne, creee = trouver_ou_creer_beneficiaire(user=user, **form.donnees_personne())
         _retenir_personne(request, clause, personne)
