@@ -17,12 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
+from insertion.indicateurs import Perimetre, graphiques, perimetre_pour
+from insertion.indicateurs import chiffres as indicateurs_tableaux
+from insertion.tables_tableau_de_bord import TABLES, construire_tables
 from portail.tableurs import ExportTableur
 from territoires.models import Epci
-
-from .. import graphiques, indicateurs_tableaux
-from ..indicateurs import Perimetre, perimetre_pour
-from ..tables_tableau_de_bord import TABLES, construire_tables
 
 ANNEE_MIN, ANNEE_MAX = 2000, 2100
 MARCHES_PAR_PAGE = 25

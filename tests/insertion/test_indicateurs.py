@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from insertion import indicateurs
 from insertion.enums import Modalite
 from insertion.indicateurs import Perimetre
+from insertion.indicateurs import requetes as indicateurs
 from tests.factories import (
     UserFactory,
 )

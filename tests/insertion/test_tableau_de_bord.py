@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from beneficiaires.enums import CategorieSortie, CodePublic
 from beneficiaires.models import Eligibilite, Sortie
-from insertion import graphiques
 from insertion.enums import Modalite, Statut, TypeContrat
+from insertion.indicateurs import graphiques
 from insertion.models import HeuresRealisees
 from insertion.tables_tableau_de_bord import TABLES
 from tests.factories import (

@@ -1,4 +1,4 @@
-"""Everything the dashboard, its JSON and the yearly bilan show, assembled from `indicateurs`.
+"""Everything the dashboard, its JSON and the yearly bilan show, assembled from `requetes`.
 
 One call, a fixed number of queries whatever the data size. Choice codes get their French labels here,
 every breakdown lists all its categories (zero included) and shares are computed once for all three outputs.
@@ -12,13 +12,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from beneficiaires.enums import CategorieSortie, NiveauQualification, Sexe
+from insertion.enums import Modalite, Statut
+from insertion.indicateurs import requetes
+from insertion.indicateurs.requetes import Perimetre
+from insertion.models import Clause, HeuresRealisees, Objectif
+from insertion.selectors import taux_realisation
 from territoires.models import Epci
-
-from . import indicateurs
-from .enums import Modalite, Statut
-from .indicateurs import Perimetre
-from .models import Clause, HeuresRealisees, Objectif
-from .selectors import taux_realisation
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
 SANS_EPCI = "Sans EPCI de rattachement"
@@ -53,7 +52,7 @@ def par_marche(*, user, perimetre: Perimetre) -> list[dict]:
         .values("total")[:1]
     )
     lignes = list(
-        indicateurs.marches_du_perimetre(user=user, perimetre=perimetre)
+        requetes.marches_du_perimetre(user=user, perimetre=perimetre)
         .annotate(
             heures_reservees=Subquery(reservees),
             heures_validees_annee=_somme_validee(mois__year=perimetre.annee),
@@ -104,16 +103,16 @@ def _completer(lignes, *, cle, choix, total_cle="nb"):
 
 def chiffres(*, user, perimetre: Perimetre) -> dict:
     """The figures of the dashboard for a scope and a year (aggregates only: nobody's name or birth date)."""
-    synthese = indicateurs.synthese(user=user, perimetre=perimetre)
+    synthese = requetes.synthese(user=user, perimetre=perimetre)
     validees = synthese["heures_validees"]
     objectif = synthese["objectif_heures"]
 
-    mois = indicateurs.par_mois(user=user, perimetre=perimetre)
+    mois = requetes.par_mois(user=user, perimetre=perimetre)
     for ligne in mois:
         ligne["part_objectif"] = _part(ligne["cumul_validees"], objectif)
 
     objectifs_epci = _objectifs_des_epci(perimetre.annee)
-    par_epci = indicateurs.par_epci(user=user, perimetre=perimetre)
+    par_epci = requetes.par_epci(user=user, perimetre=perimetre)
     for ligne in par_epci:
         ligne["nom"] = ligne["nom"] or SANS_EPCI
         objectif_epci = objectifs_epci.get(ligne["siren"])
@@ -121,17 +120,17 @@ def chiffres(*, user, perimetre: Perimetre) -> dict:
         ligne["progression"] = _part(ligne["heures_validees"], ligne["objectif_heures"])
         ligne["part"] = _part(ligne["heures_validees"], validees)
 
-    par_acheteur = indicateurs.par_acheteur(user=user, perimetre=perimetre)
+    par_acheteur = requetes.par_acheteur(user=user, perimetre=perimetre)
     for ligne in par_acheteur:
         ligne["part"] = _part(ligne["heures_validees"], validees)
 
-    par_public = indicateurs.par_public(user=user, perimetre=perimetre)
+    par_public = requetes.par_public(user=user, perimetre=perimetre)
     for rang, ligne in enumerate(par_public):
         ligne["rang"] = rang
         ligne["part"] = _part(ligne["heures_validees"], validees)
 
     modalites = _completer(
-        indicateurs.par_modalite(user=user, perimetre=perimetre),
+        requetes.par_modalite(user=user, perimetre=perimetre),
         cle="modalite",
         choix=Modalite.choices,
         total_cle="heures_validees",
@@ -150,20 +149,20 @@ def chiffres(*, user, perimetre: Perimetre) -> dict:
         "par_public": par_public,
         "par_modalite": modalites,
         "par_sexe": _completer(
-            indicateurs.par_sexe(user=user, perimetre=perimetre), cle="sexe", choix=Sexe.choices
+            requetes.par_sexe(user=user, perimetre=perimetre), cle="sexe", choix=Sexe.choices
         ),
         "par_tranche_age": _completer(
-            indicateurs.par_tranche_age(user=user, perimetre=perimetre),
+            requetes.par_tranche_age(user=user, perimetre=perimetre),
             cle="tranche",
             choix=[(t, t) for t in ("moins de 26 ans", "26 à 49 ans", "50 ans et plus")],
         ),
         "par_qualification": _completer(
-            indicateurs.par_qualification(user=user, perimetre=perimetre),
+            requetes.par_qualification(user=user, perimetre=perimetre),
             cle="niveau_qualification",
             choix=qualifications,
         ),
         "sorties": _completer(
-            indicateurs.sorties_par_categorie(user=user, perimetre=perimetre),
+            requetes.sorties_par_categorie(user=user, perimetre=perimetre),
             cle="categorie",
             choix=CategorieSortie.choices,
         ),

@@ -14,11 +14,10 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from beneficiaires.enums import CodePublic
 from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
+from insertion.enums import Statut
+from insertion.models import Clause, HeuresRealisees, Objectif
 from marches.models import Marche
 from territoires.models import Epci
-
-from .enums import Statut
-from .models import Clause, HeuresRealisees, Objectif
 
 HEURES_PAR_ETP = Decimal(1607)
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
