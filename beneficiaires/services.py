@@ -5,9 +5,11 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from beneficiaires.identite import cle_identite
 from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
+from territoires.models import Commune
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,68 @@ def trouver_ou_creer_beneficiaire(
             raise
         return existant, False
     return personne, True
+
+
+@dataclass(frozen=True)
+class NouvellePersonne:
+    """A person to create, checked beforehand by the caller (identity unknown to the portal, age rule)."""
+
+    nom: str
+    prenom: str
+    date_naissance: datetime.date
+    sexe: str
+    date_entree: datetime.date
+    commune: Commune | None = None
+    niveau_qualification: str = ""
+    publics: tuple[PeriodePublic, ...] = ()
+
+    @property
+    def cle_identite(self) -> str:
+        return cle_identite(self.nom, self.prenom, self.date_naissance)
+
+
+def creer_beneficiaires(*, user, personnes: list[NouvellePersonne]) -> dict[str, Beneficiaire]:
+    """Creates people in bulk with their history and publics, keyed by `cle_identite`.
+
+    One transaction (the caller's when there is one) and a fixed number of queries whatever their number.
+    An identity already known raises IntegrityError, and the whole transaction must then be rolled back: the
+    caller looks people up first (by `cle_identite`) and creates only the others.
+    """
+    if not personnes:
+        return {}
+    epci_id = user.epci_impose_id
+    # Inside a caller's transaction (the statement import), join it: no savepoint, no extra query.
+    with transaction.atomic(savepoint=False):
+        creees = bulk_create_with_history(
+            [
+                Beneficiaire(
+                    nom=p.nom,
+                    prenom=p.prenom,
+                    date_naissance=p.date_naissance,
+                    sexe=p.sexe,
+                    commune=p.commune,
+                    niveau_qualification=p.niveau_qualification,
+                    date_entree=p.date_entree,
+                    cree_par_epci_id=epci_id,
+                    cle_identite=p.cle_identite,  # bulk_create skips save(), which sets it
+                )
+                for p in personnes
+            ],
+            Beneficiaire,
+            default_user=user,
+        )
+        par_cle = {b.cle_identite: b for b in creees}
+        Eligibilite.objects.bulk_create(
+            Eligibilite(
+                beneficiaire=par_cle[p.cle_identite],
+                public=periode.public,
+                date_debut=periode.date_debut,
+                date_fin=periode.date_fin,
+            )
+            for p in personnes
+            for periode in p.publics
+        )
+    return par_cle
 
 
 MESSAGE_SORTIE_EN_DOUBLE = (

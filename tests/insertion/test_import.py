@@ -19,7 +19,8 @@ from beneficiaires.models import Beneficiaire, Eligibilite
 from insertion import releves
 from insertion.enums import Modalite, Statut, TypeContrat
 from insertion.models import HeuresRealisees
-from portail.periodes import mois_courant, mois_precedent
+from insertion.releves import lecture
+from portail.periodes import ajouter_mois, dernier_jour, libelle_mois, mois_courant, mois_precedent
 from tests.factories import (
     BeneficiaireFactory,
     ClauseFactory,
@@ -448,7 +449,7 @@ def test_fichier_avec_erreurs_n_ecrit_rien_et_donne_chaque_ligne(client, jeu):
         ),
         (
             8,
-            f"Impossible de déclarer des heures pour {releves.libelle_mois(futur)} : ce mois n'est pas commencé.",
+            f"Impossible de déclarer des heures pour {libelle_mois(futur)} : ce mois n'est pas commencé.",
         ),
     ]
     assert not HeuresRealisees.objects.exists()
@@ -559,7 +560,8 @@ def test_personne_nouvelle_incoherente_entre_deux_lignes(jeu):
         ),
         ({"commune_insee": "99999"}, "Commune inconnue : code INSEE 99999."),
         ({"commune_insee": "4C007"}, "Code INSEE de commune « 4C007 » invalide"),
-        ({"date_naissance": "01/01/2020"}, "la personne aurait moins de 14 ans"),
+        ({"date_naissance": "01/01/2020", "sexe": "F"}, "Née ou né le 01/01/2020, la personne aurait"),
+        ({"date_naissance": "01/01/1940", "sexe": "F"}, "Née ou né le 01/01/1940, la personne aurait"),
         ({"siret_acheteur": "123"}, "SIRET de l'acheteur « 123 » invalide"),
         ({"mois": ""}, "Le mois est vide : écrivez AAAA-MM (2026-03) ou MM/AAAA (03/2026)."),
         ({"date_naissance": " "}, "La date de naissance est vide : écrivez JJ/MM/AAAA."),
@@ -575,6 +577,47 @@ def test_chaque_cellule_est_verifiee(jeu, cellules, message):
     assert [e.ligne for e in resultat.erreurs] == [3]
     assert message in resultat.erreurs[0].message
     assert not HeuresRealisees.objects.exists()
+
+
+@pytest.mark.parametrize("annee", [2020, 1940])
+def test_age_d_une_personne_nouvelle(jeu, annee):
+    """From 16 to 75 years old on the last day of the month worked: a child or a mistyped year is refused."""
+    resultat = importer(jeu, [nouvelle_personne(jeu, 13, date_naissance=f"01/01/{annee}")])
+    assert erreurs(resultat) == [
+        (
+            2,
+            f"Née ou né le 01/01/{annee}, la personne aurait {jeu.mois.year - annee} ans en "
+            f"{libelle_mois(jeu.mois)} : vérifiez la date de naissance (de 16 à 75 ans pour travailler des "
+            "heures d'insertion).",
+        )
+    ]
+    assert not HeuresRealisees.objects.exists()
+    assert not Beneficiaire.objects.filter(nom="Personne0013").exists()
+
+
+def test_l_age_est_verifie_au_premier_mois_travaille_dans_le_fichier(jeu):
+    """16 on the last day of this month, 15 the month before: the earlier line is refused, wherever it is."""
+    avant = mois_precedent(jeu.mois)
+    seize_ans = ajouter_mois(dernier_jour(jeu.mois), -16 * 12)
+    lignes = [
+        nouvelle_personne(jeu, 14, date_naissance=f"{seize_ans:%d/%m/%Y}", heures="10"),
+        nouvelle_personne(jeu, 14, date_naissance=f"{seize_ans:%d/%m/%Y}", mois=f"{avant:%Y-%m}"),
+    ]
+    resultat = importer(jeu, lignes)
+    assert [e.ligne for e in resultat.erreurs] == [3]
+    assert f"la personne aurait 15 ans en {libelle_mois(avant)}" in resultat.erreurs[0].message
+
+    # Alone, the later month is accepted: 16 years old exactly on its last day.
+    assert importer(jeu, lignes[:1]).crees == 1
+    assert Beneficiaire.objects.get(nom="Personne0014").date_naissance == seize_ans
+
+
+def test_l_age_d_une_personne_deja_connue_n_est_pas_verifie(jeu):
+    """The rule is for a new person: someone already followed keeps working after 75."""
+    ancien = BeneficiaireFactory(nom="Ancien", prenom="Marcel", date_naissance=datetime.date(1940, 1, 1))
+    resultat = importer(jeu, [ligne(jeu, nom="ANCIEN", prenom="Marcel", date_naissance="01/01/1940")])
+    assert (resultat.erreurs, resultat.crees) == ([], 1)
+    assert HeuresRealisees.objects.get().beneficiaire == ancien
 
 
 @pytest.mark.parametrize(
@@ -641,13 +684,13 @@ def test_limites_de_taille_et_de_lignes(client, jeu, monkeypatch):
         "Le fichier pèse plus de 2 Mo : découpez le relevé en plusieurs fichiers."
     ]
 
-    monkeypatch.setattr(releves, "LIGNES_MAX", 3)
+    monkeypatch.setattr(lecture, "LIGNES_MAX", 3)
     reponse = deposer(client, fichier_xlsx([ligne(jeu)] * 4))
     assert reponse.context["formulaire"].errors["fichier"] == [
         "Le relevé dépasse 3 lignes : découpez-le en plusieurs fichiers."
     ]
 
-    monkeypatch.setattr(releves, "LIGNES_LUES_MAX", 10)
+    monkeypatch.setattr(lecture, "LIGNES_LUES_MAX", 10)
     lignes_vides = fichier_csv([ligne(jeu)]) + b";;;\r\n" * 10
     reponse = deposer(client, lignes_vides, nom="releve.csv")
     assert reponse.context["formulaire"].errors["fichier"] == [
@@ -669,7 +712,7 @@ def test_plus_de_160_heures_demande_une_confirmation(client, jeu):
     resultat = reponse.context["resultat"]
     assert resultat.confirmation_requise and not resultat.ecrit
     assert resultat.alertes == [
-        f"LEFÈVRE Hélène totalise 170\u00a0h en {releves.libelle_mois(jeu.mois)}, tous marchés confondus "
+        f"LEFÈVRE Hélène totalise 170\u00a0h en {libelle_mois(jeu.mois)}, tous marchés confondus "
         "(plus de 160\u00a0h)."
     ]
     assert "Confirmation nécessaire : rien n'est encore enregistré" in reponse.content.decode()

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from beneficiaires.enums import CategorieSortie, CodePublic
 from beneficiaires.models import Eligibilite, Sortie
-from insertion import graphiques
 from insertion.enums import Modalite, Statut, TypeContrat
+from insertion.indicateurs import graphiques
 from insertion.models import HeuresRealisees
 from tests.factories import (
     AcheteurFactory,
@@ -226,7 +226,7 @@ def test_page_tableaux_rendus(client, jeu_annuel):
 
 
 def _pk_marches(tables):
-    return [(ligne.record["reference"], ligne.record["pk"]) for ligne in tables["marches"].rows]
+    return [(ligne.record.reference, ligne.record.pk) for ligne in tables["marches"].rows]
 
 
 def test_rejetees_exclues_et_declarees_a_part(client, jeu_annuel):
@@ -290,7 +290,7 @@ def test_agent_epci_verrouille_sur_la_page(client, jeu_annuel):
     assert f'id="heures-validees">60{NBSP}h<' in page
     assert 'name="epci"' not in page  # no EPCI filter for a locked account
     assert "Mairie d&#x27;Alpha" not in page
-    assert [ligne.record["reference"] for ligne in response.context["tables"]["marches"].rows] == ["B-2024"]
+    assert [ligne.record.reference for ligne in response.context["tables"]["marches"].rows] == ["B-2024"]
 
 
 def test_lecteur_d_un_epci_verrouille(client, jeu_annuel):
@@ -460,7 +460,7 @@ def test_liens_d_export_et_tri_par_tableau(client, jeu_annuel):
     tables = response.context["tables"]
     assert [ligne.get_cell("nom_epci") for ligne in tables["epci"].rows] == ["CC Beta", "CC Alpha"]
     # The other tables keep their own order.
-    assert [ligne.record["nom"] for ligne in tables["acheteurs"].rows] == ["Mairie d'Alpha", "Mairie de Beta"]
+    assert [ligne.record.nom for ligne in tables["acheteurs"].rows] == ["Mairie d'Alpha", "Mairie de Beta"]
     assert tables["epci"].url_xlsx == "?annee=2025&epci-sort=heures_validees&_export=xlsx&table=epci"
     assert tables["sexe"].url_csv == "?annee=2025&_export=csv&table=sexe"
     page = html(response)

@@ -1,4 +1,4 @@
-"""django-tables2 tables of the dashboard and the bilan, fed with the lists of `indicateurs_tableaux.chiffres()`.
+"""django-tables2 tables of the dashboard and the bilan, fed with the typed rows of `calculer_chiffres()`.
 
 Several tables share one page: each has a name, used as its prefix (sort parameters such as
 `epci-sort`) and to pick it for an export (`?_export=xlsx&table=epci`). Screens show French formats
@@ -8,6 +8,7 @@ Several tables share one page: each has a name, used as its prefix (sort paramet
 import django_tables2 as tables
 from django.utils.text import Truncator
 
+from insertion.indicateurs import Chiffres
 from portail.colonnes import TEMPLATE_TABLEAU, ColonneDate, ColonneHeures, ColonneNombre, ColonnePourcentage
 from portail.periodes import libelle_mois
 
@@ -199,6 +200,6 @@ TABLES = {
 }
 
 
-def construire_tables(chiffres: dict, **kwargs) -> dict:
-    """Every table of the dashboard, by name, from the figures of `indicateurs_tableaux.chiffres()`."""
-    return {nom: classe(list(chiffres[cle]), **kwargs) for nom, (classe, cle) in TABLES.items()}
+def construire_tables(chiffres: Chiffres, **kwargs) -> dict:
+    """Every table of the dashboard, by name, from the figures of `calculer_chiffres()`."""
+    return {nom: classe(list(getattr(chiffres, cle)), **kwargs) for nom, (classe, cle) in TABLES.items()}

@@ -17,9 +17,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
-from insertion import graphiques, indicateurs_tableaux
-from insertion.indicateurs import Perimetre, perimetre_pour
-from marches.selectors import epci_par_siren
+from insertion.indicateurs import (
+    Chiffres,
+    Perimetre,
+    annees_disponibles,
+    calculer_chiffres,
+    graphiques,
+    nb_mois_ecoules,
+    perimetre_pour,
+)
+from marches.selectors import epci_du_territoire, epci_par_siren
 from portail.acces import utilisateur_ou_404
 from portail.tableurs import ExportTableur
 from www.tableau_de_bord.tables import TABLES, construire_tables
@@ -92,32 +99,31 @@ def lire_demande(request) -> Demande:
     return demande
 
 
-def _graphiques(chiffres: dict) -> dict:
-    synthese = chiffres["synthese"]
+def _graphiques(chiffres: Chiffres) -> dict:
     return {
         "mois": graphiques.courbe_cumulee(
-            cumuls=[ligne["cumul_validees"] for ligne in chiffres["par_mois"]],
-            objectif=synthese["objectif_heures"],
-            nb_mois=indicateurs_tableaux.nb_mois_ecoules(chiffres["perimetre"].annee),
+            cumuls=[ligne.cumul_validees for ligne in chiffres.par_mois],
+            objectif=chiffres.synthese.objectif_heures,
+            nb_mois=nb_mois_ecoules(chiffres.perimetre.annee),
         ),
         "epci": graphiques.barres(
-            elements=[(ligne["nom"], ligne["heures_validees"]) for ligne in chiffres["par_epci"]],
+            elements=[(ligne.nom, ligne.heures_validees) for ligne in chiffres.par_epci],
             titre="Heures validées par EPCI",
         ),
         "publics": graphiques.barres(
-            elements=[(ligne["libelle"], ligne["heures_validees"]) for ligne in chiffres["par_public"]],
+            elements=[(ligne.libelle, ligne.heures_validees) for ligne in chiffres.par_public],
             titre="Heures validées par public",
         ),
         "modalites": graphiques.barres(
-            elements=[(ligne["libelle"], ligne["heures_validees"]) for ligne in chiffres["par_modalite"]],
+            elements=[(ligne.libelle, ligne.heures_validees) for ligne in chiffres.par_modalite],
             titre="Heures validées par modalité",
         ),
     }
 
 
-def _contexte(request, demande: Demande, chiffres: dict, tables: dict) -> dict:
-    synthese = chiffres["synthese"]
-    progression = synthese["progression"]
+def _contexte(request, demande: Demande, chiffres: Chiffres, tables: dict) -> dict:
+    synthese = chiffres.synthese
+    progression = synthese.progression
     parametres = demande.parametres(request.user)
     return {
         "annee": str(demande.perimetre.annee),
@@ -162,7 +168,7 @@ def _exporter(request, demande: Demande, tables: dict, format_export: str):
 def tableau_de_bord(request):
     user = request.user
     demande = lire_demande(request)
-    chiffres = indicateurs_tableaux.chiffres(user=user, perimetre=demande.perimetre)
+    chiffres = calculer_chiffres(user=user, perimetre=demande.perimetre)
     tables = construire_tables(chiffres)
 
     format_export = request.GET.get("_export")
@@ -178,14 +184,9 @@ def tableau_de_bord(request):
 
     peut_filtrer = user.voit_plusieurs_epci
     contexte = _contexte(request, demande, chiffres, tables) | {
-        "annees": [
-            str(a)
-            for a in indicateurs_tableaux.annees_disponibles(
-                user=user, annee_demandee=demande.perimetre.annee
-            )
-        ],
+        "annees": [str(a) for a in annees_disponibles(user=user, annee_demandee=demande.perimetre.annee)],
         "peut_filtrer_epci": peut_filtrer,
-        "epcis": list(indicateurs_tableaux.epci_du_territoire()) if peut_filtrer else [],
+        "epcis": list(epci_du_territoire()) if peut_filtrer else [],
         "siren_choisi": demande.perimetre.epci.siren if demande.perimetre.epci else "",
         "exports": True,
     }
@@ -195,7 +196,7 @@ def tableau_de_bord(request):
 @utilisateur_ou_404("is_authenticated")
 def bilan(request):
     demande = lire_demande(request)
-    chiffres = indicateurs_tableaux.chiffres(user=request.user, perimetre=demande.perimetre)
+    chiffres = calculer_chiffres(user=request.user, perimetre=demande.perimetre)
     tables = construire_tables(chiffres, orderable=False)
     for erreur in demande.erreurs:
         messages.warning(request, erreur)
@@ -219,8 +220,8 @@ def _nombre(valeur):
 
 
 def _lignes(lignes, **champs):
-    """Each row as a dict of JSON values; `champs` maps the JSON key to the row's key."""
-    return [{cle: _json(ligne[source]) for cle, source in champs.items()} for ligne in lignes]
+    """Each row as a dict of JSON values; `champs` maps the JSON key to the row's attribute."""
+    return [{cle: _json(getattr(ligne, source)) for cle, source in champs.items()} for ligne in lignes]
 
 
 def _json(valeur):
@@ -229,8 +230,8 @@ def _json(valeur):
     return _nombre(valeur)
 
 
-def en_json(demande: Demande, chiffres: dict) -> dict:
-    s = chiffres["synthese"]
+def en_json(demande: Demande, chiffres: Chiffres) -> dict:
+    s = chiffres.synthese
     epci = demande.perimetre.epci
     return {
         "annee": demande.perimetre.annee,
@@ -238,29 +239,29 @@ def en_json(demande: Demande, chiffres: dict) -> dict:
             "libelle": demande.libelle,
             "epci": {"siren": epci.siren, "nom": epci.nom} if epci else None,
         },
-        "objectif_heures": _nombre(s["objectif_heures"]),
-        "heures_validees": _nombre(s["heures_validees"]),
-        "progression": _nombre(s["progression"]),
-        "heures_restantes": _nombre(s["heures_restantes"]),
-        "etp": _nombre(s["etp"]),
-        "heures_declarees": _nombre(s["heures_declarees"]),
-        "heures_brsa": _nombre(s["heures_brsa"]),
-        "part_brsa": _nombre(s["part_brsa"]),
-        "nb_beneficiaires": s["nb_beneficiaires"],
-        "nb_beneficiaires_brsa": s["nb_beneficiaires_brsa"],
-        "nb_marches": s["nb_marches"],
-        "heures_reservees": _nombre(s["heures_reservees"]),
+        "objectif_heures": _nombre(s.objectif_heures),
+        "heures_validees": _nombre(s.heures_validees),
+        "progression": _nombre(s.progression),
+        "heures_restantes": _nombre(s.heures_restantes),
+        "etp": _nombre(s.etp),
+        "heures_declarees": _nombre(s.heures_declarees),
+        "heures_brsa": _nombre(s.heures_brsa),
+        "part_brsa": _nombre(s.part_brsa),
+        "nb_beneficiaires": s.nb_beneficiaires,
+        "nb_beneficiaires_brsa": s.nb_beneficiaires_brsa,
+        "nb_marches": s.nb_marches,
+        "heures_reservees": _nombre(s.heures_reservees),
         "par_mois": [
             {
-                "mois": f"{ligne['mois']:%Y-%m}",
-                "heures_validees": _nombre(ligne["heures_validees"]),
-                "heures_declarees": _nombre(ligne["heures_declarees"]),
-                "cumul_validees": _nombre(ligne["cumul_validees"]),
+                "mois": f"{ligne.mois:%Y-%m}",
+                "heures_validees": _nombre(ligne.heures_validees),
+                "heures_declarees": _nombre(ligne.heures_declarees),
+                "cumul_validees": _nombre(ligne.cumul_validees),
             }
-            for ligne in chiffres["par_mois"]
+            for ligne in chiffres.par_mois
         ],
         "par_epci": _lignes(
-            chiffres["par_epci"],
+            chiffres.par_epci,
             siren="siren",
             nom="nom",
             heures_validees="heures_validees",
@@ -270,14 +271,14 @@ def en_json(demande: Demande, chiffres: dict) -> dict:
             progression="progression",
         ),
         "par_acheteur": _lignes(
-            chiffres["par_acheteur"],
+            chiffres.par_acheteur,
             siret="siret",
             nom="nom",
             heures_validees="heures_validees",
             heures_declarees="heures_declarees",
         ),
         "par_marche": _lignes(
-            chiffres["par_marche"],
+            chiffres.par_marche,
             id="pk",
             reference="reference",
             objet="objet",
@@ -291,19 +292,19 @@ def en_json(demande: Demande, chiffres: dict) -> dict:
             taux_realisation="taux_realisation",
         ),
         "par_public": _lignes(
-            chiffres["par_public"],
+            chiffres.par_public,
             code="code",
             libelle="libelle",
             heures_validees="heures_validees",
             nb_beneficiaires="nb_beneficiaires",
         ),
         "par_modalite": _lignes(
-            chiffres["par_modalite"], code="code", libelle="libelle", heures_validees="heures_validees"
+            chiffres.par_modalite, code="code", libelle="libelle", heures_validees="heures_validees"
         ),
-        "par_sexe": _lignes(chiffres["par_sexe"], code="code", libelle="libelle", nb="nb"),
-        "par_tranche_age": _lignes(chiffres["par_tranche_age"], libelle="libelle", nb="nb"),
-        "par_qualification": _lignes(chiffres["par_qualification"], code="code", libelle="libelle", nb="nb"),
-        "sorties": _lignes(chiffres["sorties"], code="code", libelle="libelle", nb="nb"),
+        "par_sexe": _lignes(chiffres.par_sexe, code="code", libelle="libelle", nb="nb"),
+        "par_tranche_age": _lignes(chiffres.par_tranche_age, libelle="libelle", nb="nb"),
+        "par_qualification": _lignes(chiffres.par_qualification, code="code", libelle="libelle", nb="nb"),
+        "sorties": _lignes(chiffres.sorties, code="code", libelle="libelle", nb="nb"),
     }
 
 
@@ -318,5 +319,5 @@ def indicateurs_json(request):
             status=404,
             json_dumps_params={"ensure_ascii": False},
         )
-    chiffres = indicateurs_tableaux.chiffres(user=request.user, perimetre=demande.perimetre)
+    chiffres = calculer_chiffres(user=request.user, perimetre=demande.perimetre)
     return JsonResponse(en_json(demande, chiffres), json_dumps_params={"ensure_ascii": False})

@@ -1,27 +1,28 @@
-"""Figures of the dashboard and the yearly bilan, computed in the database in a fixed number of queries.
+"""The aggregate queries behind the dashboard and the yearly bilan: the database sums, one query per breakdown.
 
 Hours count toward the year of the month they were worked in. Validated hours are achieved; declared ones are
 shown apart; rejected ones count nowhere. A person counts as BRSA for a month when a BRSA eligibility period
-overlaps that month.
+overlaps that month. Rows come back as plain values; `chiffres` turns them into typed figures.
 """
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
 
 from beneficiaires.enums import CodePublic
 from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
+from insertion.enums import Statut
+from insertion.models import Clause, HeuresRealisees, Objectif
 from marches.models import Marche
 from territoires.models import Epci
 
-from .enums import Statut
-from .models import Clause, HeuresRealisees, Objectif
-
-HEURES_PAR_ETP = Decimal(1607)
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
+SANS_EPCI = "Sans EPCI de rattachement"
+TRANCHES_AGE = ("moins de 26 ans", "26 à 49 ans", "50 ans et plus")
 
 
 @dataclass(frozen=True)
@@ -83,11 +84,12 @@ def _somme(statut=None, **filtre):
     return Coalesce(Sum("heures", filter=condition), ZERO)
 
 
-def synthese(*, user, perimetre: Perimetre) -> dict:
+def totaux(*, user, perimetre: Perimetre) -> dict:
+    """Hours and people of the year (one query), contracts in execution and their reserved hours (one query)."""
     rangees = heures_du_perimetre(user=user, perimetre=perimetre).annotate(
         brsa=_public_ce_mois(CodePublic.BRSA)
     )
-    totaux = rangees.aggregate(
+    resultat = rangees.aggregate(
         heures_validees=_somme(Statut.VALIDEES),
         heures_declarees=_somme(Statut.DECLAREES),
         heures_brsa=_somme(Statut.VALIDEES, brsa=True),
@@ -97,58 +99,36 @@ def synthese(*, user, perimetre: Perimetre) -> dict:
         ),
     )
     marches = marches_du_perimetre(user=user, perimetre=perimetre)
-    totaux |= Clause.objects.filter(lot__marche__in=marches).aggregate(
+    resultat |= Clause.objects.filter(lot__marche__in=marches).aggregate(
         nb_marches=Count("lot__marche", distinct=True),
         heures_reservees=Coalesce(Sum("heures_reservees"), ZERO),
     )
-    objectif = (
+    return resultat
+
+
+def objectif(*, perimetre: Perimetre) -> int | None:
+    """The year's target of the scope (the Département's, or the EPCI's), None when none is set."""
+    return (
         Objectif.objects.filter(annee=perimetre.annee, epci=perimetre.epci)
         .values_list("heures", flat=True)
         .first()
     )
-    validees = totaux["heures_validees"]
-    totaux |= {
-        "annee": perimetre.annee,
-        "objectif_heures": objectif,
-        "etp": (validees / HEURES_PAR_ETP).quantize(Decimal("0.01")),
-        "part_brsa": _part(totaux["heures_brsa"], validees),
-        "progression": _part(validees, objectif),
-        "heures_restantes": max(Decimal(objectif) - validees, Decimal(0)) if objectif else None,
-    }
-    return totaux
 
 
-def _part(numerateur, denominateur):
-    if not denominateur:
-        return None
-    return (Decimal(numerateur) * 100 / Decimal(denominateur)).quantize(Decimal("0.1"))
+def objectifs_des_epci(*, annee: int) -> dict[str, int]:
+    """SIREN -> target of each EPCI that has one for the year."""
+    return dict(Objectif.objects.filter(annee=annee, epci__isnull=False).values_list("epci__siren", "heures"))
 
 
-def par_mois(*, user, perimetre: Perimetre) -> list[dict]:
-    """Twelve months of the year, with validated and declared hours and the cumulative validated hours."""
-    lignes = {
+def heures_par_mois(*, user, perimetre: Perimetre) -> dict[datetime.date, dict]:
+    """Month (first day) -> validated and declared hours, for the months with hours only."""
+    return {
         ligne["mois"]: ligne
         for ligne in heures_du_perimetre(user=user, perimetre=perimetre)
         .values("mois")
         .annotate(heures_validees=_somme(Statut.VALIDEES), heures_declarees=_somme(Statut.DECLAREES))
         .order_by("mois")
     }
-    cumul = Decimal(0)
-    resultat = []
-    for numero in range(1, 13):
-        mois = datetime.date(perimetre.annee, numero, 1)
-        ligne = lignes.get(mois, {})
-        validees = ligne.get("heures_validees", Decimal(0))
-        cumul += validees
-        resultat.append(
-            {
-                "mois": mois,
-                "heures_validees": validees,
-                "heures_declarees": ligne.get("heures_declarees", Decimal(0)),
-                "cumul_validees": cumul,
-            }
-        )
-    return resultat
 
 
 def par_epci(*, user, perimetre: Perimetre) -> list[dict]:
@@ -224,15 +204,14 @@ def par_tranche_age(*, user, perimetre: Perimetre) -> list[dict]:
     fin = perimetre.fin
     limite_26 = fin.replace(year=fin.year - 26)
     limite_50 = fin.replace(year=fin.year - 50)
-    totaux = personnes(user=user, perimetre=perimetre).aggregate(
+    nombres = personnes(user=user, perimetre=perimetre).aggregate(
         moins_26=Count("pk", filter=Q(date_naissance__gt=limite_26)),
         de_26_a_49=Count("pk", filter=Q(date_naissance__lte=limite_26, date_naissance__gt=limite_50)),
         plus_50=Count("pk", filter=Q(date_naissance__lte=limite_50)),
     )
     return [
-        {"tranche": "moins de 26 ans", "nb": totaux["moins_26"]},
-        {"tranche": "26 à 49 ans", "nb": totaux["de_26_a_49"]},
-        {"tranche": "50 ans et plus", "nb": totaux["plus_50"]},
+        {"tranche": tranche, "nb": nombres[cle]}
+        for tranche, cle in zip(TRANCHES_AGE, ("moins_26", "de_26_a_49", "plus_50"), strict=True)
     ]
 
 
@@ -259,3 +238,61 @@ def sorties_par_categorie(*, user, perimetre: Perimetre) -> list[dict]:
         .annotate(nb=Count("pk"))
         .order_by("categorie")
     )
+
+
+def _somme_validee(**filtre):
+    rangees = (
+        HeuresRealisees.objects.filter(clause__lot__marche=OuterRef("pk"), statut=Statut.VALIDEES, **filtre)
+        .order_by()
+        .values("clause__lot__marche")
+        .annotate(total=Sum("heures"))
+        .values("total")[:1]
+    )
+    return Coalesce(Subquery(rangees), ZERO)
+
+
+def par_marche(*, user, perimetre: Perimetre) -> list[dict]:
+    """Contracts with a clause in execution during the year: reserved hours, validated in the year and
+    validated since the start up to 31 December."""
+    reservees = (
+        Clause.objects.filter(lot__marche=OuterRef("pk"))
+        .order_by()
+        .values("lot__marche")
+        .annotate(total=Sum("heures_reservees"))
+        .values("total")[:1]
+    )
+    return list(
+        marches_du_perimetre(user=user, perimetre=perimetre)
+        .annotate(
+            heures_reservees=Subquery(reservees),
+            heures_validees_annee=_somme_validee(mois__year=perimetre.annee),
+            heures_validees_cumul=_somme_validee(mois__lte=perimetre.fin),
+        )
+        .order_by("reference", "pk")
+        .values(
+            "pk",
+            "reference",
+            "objet",
+            "date_debut",
+            "date_fin",
+            "heures_reservees",
+            "heures_validees_annee",
+            "heures_validees_cumul",
+            acheteur_nom=F("acheteur__nom"),
+            epci_nom=Coalesce("epci__nom", Value(SANS_EPCI)),
+        )
+    )
+
+
+def annees_disponibles(*, user, annee_demandee: int | None = None) -> list[int]:
+    """Years with hours in the user's scope or a target, plus the current year (and the one asked), newest first."""
+    annees = {d.year for d in HeuresRealisees.objects.for_user(user).dates("mois", "year")}
+    annees |= set(Objectif.objects.order_by().values_list("annee", flat=True).distinct())
+    annees.add(timezone.localdate().year)
+    if annee_demandee:
+        annees.add(annee_demandee)
+    return sorted(annees, reverse=True)
+
+
+def epci_du_territoire():
+    return Epci.objects.order_by("nom")

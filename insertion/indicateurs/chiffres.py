@@ -1,0 +1,297 @@
+"""Everything the dashboard, its JSON and the yearly bilan show, as typed figures assembled from `requetes`.
+
+One call, a fixed number of queries whatever the data size. Choice codes get their French labels here,
+every breakdown lists all its categories (zero included) and shares are computed once for all three outputs.
+Shares and rates are percentages rounded to 0.1, None when there is nothing to divide by.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+from beneficiaires.enums import CategorieSortie, NiveauQualification, Sexe
+from insertion.enums import Modalite
+from insertion.indicateurs import requetes
+from insertion.indicateurs.requetes import SANS_EPCI, TRANCHES_AGE, Perimetre
+from insertion.selectors import taux_realisation
+
+HEURES_PAR_ETP = Decimal(1607)
+NON_RENSEIGNE = "non renseigné"
+
+
+@dataclass(frozen=True)
+class Synthese:
+    annee: int
+    heures_validees: Decimal
+    heures_declarees: Decimal
+    heures_brsa: Decimal
+    nb_beneficiaires: int
+    nb_beneficiaires_brsa: int
+    nb_marches: int
+    heures_reservees: Decimal
+    objectif_heures: int | None
+    etp: Decimal
+    part_brsa: Decimal | None
+    progression: Decimal | None
+    heures_restantes: Decimal | None
+
+
+@dataclass(frozen=True)
+class LigneMois:
+    mois: datetime.date
+    heures_validees: Decimal
+    heures_declarees: Decimal
+    cumul_validees: Decimal
+    part_objectif: Decimal | None
+
+
+@dataclass(frozen=True)
+class LigneEpci:
+    siren: str | None  # None for the contracts attached to no EPCI
+    nom: str
+    heures_validees: Decimal
+    heures_declarees: Decimal
+    nb_beneficiaires: int
+    objectif_heures: Decimal | None
+    progression: Decimal | None
+    part: Decimal | None
+
+
+@dataclass(frozen=True)
+class LigneAcheteur:
+    siret: str
+    nom: str
+    heures_validees: Decimal
+    heures_declarees: Decimal
+    part: Decimal | None
+
+
+@dataclass(frozen=True)
+class LigneMarche:
+    pk: int
+    reference: str
+    objet: str
+    acheteur_nom: str
+    epci_nom: str
+    date_debut: datetime.date
+    date_fin: datetime.date
+    heures_reservees: Decimal | None
+    heures_validees_annee: Decimal
+    heures_validees_cumul: Decimal
+    taux_realisation: Decimal | None
+
+
+@dataclass(frozen=True)
+class LignePublic:
+    rang: int
+    code: str
+    libelle: str
+    heures_validees: Decimal
+    nb_beneficiaires: int
+    part: Decimal | None
+
+
+@dataclass(frozen=True)
+class LigneModalite:
+    rang: int
+    code: str
+    libelle: str
+    heures_validees: Decimal
+    part: Decimal | None
+
+
+@dataclass(frozen=True)
+class LigneRepartition:
+    """A category of people or of sorties: its count and share of the total."""
+
+    rang: int
+    code: str
+    libelle: str
+    nb: int
+    part: Decimal | None
+
+
+@dataclass(frozen=True)
+class Chiffres:
+    """The figures of the dashboard for a scope and a year (aggregates only: nobody's name or birth date)."""
+
+    perimetre: Perimetre
+    synthese: Synthese
+    par_mois: list[LigneMois]
+    par_epci: list[LigneEpci]
+    par_acheteur: list[LigneAcheteur]
+    par_marche: list[LigneMarche]
+    par_public: list[LignePublic]
+    par_modalite: list[LigneModalite]
+    par_sexe: list[LigneRepartition]
+    par_tranche_age: list[LigneRepartition]
+    par_qualification: list[LigneRepartition]
+    sorties: list[LigneRepartition]
+
+
+def part(valeur, total) -> Decimal | None:
+    if not total:
+        return None
+    return (Decimal(valeur) * 100 / Decimal(total)).quantize(Decimal("0.1"))
+
+
+def _synthese(totaux: dict, *, annee: int, objectif: int | None) -> Synthese:
+    validees = totaux["heures_validees"]
+    return Synthese(
+        annee=annee,
+        heures_validees=validees,
+        heures_declarees=totaux["heures_declarees"],
+        heures_brsa=totaux["heures_brsa"],
+        nb_beneficiaires=totaux["nb_beneficiaires"],
+        nb_beneficiaires_brsa=totaux["nb_beneficiaires_brsa"],
+        nb_marches=totaux["nb_marches"],
+        heures_reservees=totaux["heures_reservees"],
+        objectif_heures=objectif,
+        etp=(validees / HEURES_PAR_ETP).quantize(Decimal("0.01")),
+        part_brsa=part(totaux["heures_brsa"], validees),
+        progression=part(validees, objectif),
+        heures_restantes=max(Decimal(objectif) - validees, Decimal(0)) if objectif else None,
+    )
+
+
+def _par_mois(lignes: dict, *, annee: int, objectif: int | None) -> list[LigneMois]:
+    """Twelve months of the year, with the cumulative validated hours."""
+    cumul = Decimal(0)
+    resultat = []
+    for numero in range(1, 13):
+        mois = datetime.date(annee, numero, 1)
+        ligne = lignes.get(mois, {})
+        validees = ligne.get("heures_validees", Decimal(0))
+        cumul += validees
+        resultat.append(
+            LigneMois(
+                mois=mois,
+                heures_validees=validees,
+                heures_declarees=ligne.get("heures_declarees", Decimal(0)),
+                cumul_validees=cumul,
+                part_objectif=part(cumul, objectif),
+            )
+        )
+    return resultat
+
+
+def _par_epci(lignes: list[dict], *, objectifs: dict, validees: Decimal) -> list[LigneEpci]:
+    resultat = []
+    for ligne in lignes:
+        objectif = objectifs.get(ligne["siren"])
+        objectif_heures = Decimal(objectif) if objectif else None
+        resultat.append(
+            LigneEpci(
+                siren=ligne["siren"],
+                nom=ligne["nom"] or SANS_EPCI,
+                heures_validees=ligne["heures_validees"],
+                heures_declarees=ligne["heures_declarees"],
+                nb_beneficiaires=ligne["nb_beneficiaires"],
+                objectif_heures=objectif_heures,
+                progression=part(ligne["heures_validees"], objectif_heures),
+                part=part(ligne["heures_validees"], validees),
+            )
+        )
+    return resultat
+
+
+def _par_marche(lignes: list[dict]) -> list[LigneMarche]:
+    """Realisation rate = hours validated since the start up to 31 December ÷ reserved hours."""
+    resultat = []
+    for ligne in lignes:
+        taux = taux_realisation(validees=ligne["heures_validees_cumul"], reservees=ligne["heures_reservees"])
+        resultat.append(
+            LigneMarche(**ligne, taux_realisation=None if taux is None else taux.quantize(Decimal("0.1")))
+        )
+    return resultat
+
+
+def _completer(lignes: list[dict], *, cle: str, choix, valeur: str = "nb") -> list[tuple]:
+    """(rank, code, label, value, share) for all the choices in their order, zero for those not found.
+
+    A code found in the data but missing from the choices (an old code) is listed last, as is."""
+    trouve = {ligne[cle]: ligne[valeur] for ligne in lignes}
+    total = sum(trouve.values(), 0)
+    libelles = [*choix, *((code, code or NON_RENSEIGNE) for code in trouve if code not in dict(choix))]
+    return [
+        (rang, code, libelle, trouve.get(code, 0), part(trouve.get(code, 0), total))
+        for rang, (code, libelle) in enumerate(libelles)
+    ]
+
+
+def _repartition(lignes: list[dict], *, cle: str, choix) -> list[LigneRepartition]:
+    return [LigneRepartition(*colonnes) for colonnes in _completer(lignes, cle=cle, choix=choix)]
+
+
+def calculer_chiffres(*, user, perimetre: Perimetre) -> Chiffres:
+    """The figures of the dashboard for a scope and a year, in a fixed number of queries."""
+    objectif = requetes.objectif(perimetre=perimetre)
+    synthese = _synthese(
+        requetes.totaux(user=user, perimetre=perimetre), annee=perimetre.annee, objectif=objectif
+    )
+    validees = synthese.heures_validees
+    par_mois = _par_mois(
+        requetes.heures_par_mois(user=user, perimetre=perimetre), annee=perimetre.annee, objectif=objectif
+    )
+    par_epci = _par_epci(
+        requetes.par_epci(user=user, perimetre=perimetre),
+        objectifs=requetes.objectifs_des_epci(annee=perimetre.annee),
+        validees=validees,
+    )
+    par_acheteur = [
+        LigneAcheteur(**ligne, part=part(ligne["heures_validees"], validees))
+        for ligne in requetes.par_acheteur(user=user, perimetre=perimetre)
+    ]
+    par_public = [
+        LignePublic(rang=rang, **ligne, part=part(ligne["heures_validees"], validees))
+        for rang, ligne in enumerate(requetes.par_public(user=user, perimetre=perimetre))
+    ]
+    par_modalite = [
+        LigneModalite(rang, code, libelle, Decimal(heures), part_)
+        for rang, code, libelle, heures, part_ in _completer(
+            requetes.par_modalite(user=user, perimetre=perimetre),
+            cle="modalite",
+            choix=Modalite.choices,
+            valeur="heures_validees",
+        )
+    ]
+    return Chiffres(
+        perimetre=perimetre,
+        synthese=synthese,
+        par_mois=par_mois,
+        par_epci=par_epci,
+        par_acheteur=par_acheteur,
+        par_marche=_par_marche(requetes.par_marche(user=user, perimetre=perimetre)),
+        par_public=par_public,
+        par_modalite=par_modalite,
+        par_sexe=_repartition(
+            requetes.par_sexe(user=user, perimetre=perimetre), cle="sexe", choix=Sexe.choices
+        ),
+        par_tranche_age=_repartition(
+            requetes.par_tranche_age(user=user, perimetre=perimetre),
+            cle="tranche",
+            choix=[(tranche, tranche) for tranche in TRANCHES_AGE],
+        ),
+        par_qualification=_repartition(
+            requetes.par_qualification(user=user, perimetre=perimetre),
+            cle="niveau_qualification",
+            choix=[*NiveauQualification.choices, ("", NON_RENSEIGNE)],
+        ),
+        sorties=_repartition(
+            requetes.sorties_par_categorie(user=user, perimetre=perimetre),
+            cle="categorie",
+            choix=CategorieSortie.choices,
+        ),
+    )
+
+
+def nb_mois_ecoules(annee: int, aujourd_hui: datetime.date | None = None) -> int:
+    """Months of the year already begun: 12 for a past year, 0 for a future one."""
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    if annee < aujourd_hui.year:
+        return 12
+    if annee > aujourd_hui.year:
+        return 0
+    return aujourd_hui.month

@@ -1,0 +1,319 @@
+"""Importing a checked statement: resolving contracts, employers and people, then writing all or nothing.
+
+A statement is checked as a whole before anything is written: every error is reported with its spreadsheet
+line number (the header is line 1). A clean file is written in one transaction, through `enregistrer_heures`,
+so the grid's rules apply and importing the same file again updates rows instead of duplicating them.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Upper
+
+from beneficiaires.enums import CodePublic
+from beneficiaires.models import Beneficiaire, Public
+from beneficiaires.regles import erreur_age_nouvelle_personne
+from beneficiaires.services import NouvellePersonne, PeriodePublic, creer_beneficiaires
+from insertion.models import Clause
+from insertion.releves.lecture import Releve
+from insertion.releves.verification import ErreurReleve, LigneVerifiee, verifier_ligne
+from insertion.services import LigneHeures, SaisieInvalide, enregistrer_heures
+from marches.models import Entreprise, Marche
+from territoires.models import Commune
+
+
+@dataclass
+class ResultatImport:
+    lignes: int = 0
+    crees: int = 0
+    modifiees: int = 0
+    inchangees: int = 0
+    personnes_creees: list[str] = field(default_factory=list)
+    erreurs: list[ErreurReleve] = field(default_factory=list)
+    alertes: list[str] = field(default_factory=list)
+    confirmation_requise: bool = False
+
+    @property
+    def ecrit(self) -> bool:
+        return not self.erreurs and not self.confirmation_requise
+
+
+@dataclass
+class _Nouvelle:
+    """A person the portal does not know yet, gathered over the lines that name them."""
+
+    ligne: LigneVerifiee
+    sexe: str = ""
+    commune_insee: str = ""
+    brsa: bool | None = None
+    brsa_debut: datetime.date | None = None
+    premier_mois: datetime.date | None = None
+    numero_premier_mois: int | None = None  # the line of the first month worked, where the age is checked
+    erreur_age: str | None = None
+
+    @property
+    def creable(self) -> bool:
+        return bool(self.sexe) and self.erreur_age is None
+
+
+class _Annulation(Exception):
+    """Raised inside the transaction to undo everything when the file is not clean."""
+
+
+def _resoudre_clauses(*, user, lignes: list[LigneVerifiee], erreurs: list[ErreurReleve]) -> dict[int, Clause]:
+    """Clause of each line, looked up among the user's contracts only: one query for contracts, one for clauses."""
+    brutes = {ligne.reference for ligne in lignes}
+    majuscules = {reference.upper() for reference in brutes}
+    marches_par_reference = defaultdict(list)
+    for marche in (
+        Marche.objects.for_user(user)
+        .annotate(reference_majuscules=Upper("reference"))
+        .filter(Q(reference__in=brutes) | Q(reference_majuscules__in=majuscules))
+        .select_related("acheteur")
+    ):
+        marches_par_reference[marche.reference.upper()].append(marche)
+    clauses_par_marche = defaultdict(dict)
+    marche_ids = [m.pk for marches in marches_par_reference.values() for m in marches]
+    for clause in Clause.objects.filter(lot__marche_id__in=marche_ids).select_related("lot__marche"):
+        clauses_par_marche[clause.lot.marche_id][clause.lot.numero] = clause
+
+    trouvees = {}
+    for ligne in lignes:
+        # Same answer for a reference that does not exist and for another territory's: never reveal the latter.
+        candidats = marches_par_reference.get(ligne.reference.upper(), [])
+        if ligne.siret_acheteur:
+            candidats = [m for m in candidats if m.acheteur.siret == ligne.siret_acheteur]
+        if not candidats:
+            precision = f" pour l'acheteur de SIRET {ligne.siret_acheteur}" if ligne.siret_acheteur else ""
+            erreurs.append(
+                ErreurReleve(
+                    ligne.numero,
+                    f"Marché inconnu : « {ligne.reference} »{precision}. Vérifiez la référence : elle doit "
+                    "désigner un marché que vous suivez dans le portail.",
+                )
+            )
+            continue
+        if len(candidats) > 1:
+            erreurs.append(
+                ErreurReleve(
+                    ligne.numero,
+                    f"La référence « {ligne.reference} » désigne {len(candidats)} marchés d'acheteurs différents : "
+                    "indiquez le SIRET de l'acheteur dans la colonne siret_acheteur.",
+                )
+            )
+            continue
+        marche = candidats[0]
+        clauses = clauses_par_marche.get(marche.pk, {})
+        if not clauses:
+            erreurs.append(
+                ErreurReleve(
+                    ligne.numero, f"Le marché {marche.reference} ne porte aucune clause d'insertion."
+                )
+            )
+        elif ligne.numero_lot is not None:
+            if ligne.numero_lot in clauses:
+                trouvees[ligne.numero] = clauses[ligne.numero_lot]
+            else:
+                numeros = ", ".join(str(n) for n in sorted(clauses))
+                erreurs.append(
+                    ErreurReleve(
+                        ligne.numero,
+                        f"Le marché {marche.reference} n'a pas de lot n° {ligne.numero_lot} portant une clause "
+                        f"d'insertion (lots avec clause : {numeros}).",
+                    )
+                )
+        elif len(clauses) == 1:
+            trouvees[ligne.numero] = next(iter(clauses.values()))
+        else:
+            numeros = ", ".join(str(n) for n in sorted(clauses))
+            erreurs.append(
+                ErreurReleve(
+                    ligne.numero,
+                    f"Le marché {marche.reference} a plusieurs lots avec une clause ({numeros}) : indiquez le "
+                    "numéro de lot dans la colonne numero_lot.",
+                )
+            )
+    return trouvees
+
+
+def _resoudre_employeurs(
+    *, lignes: list[LigneVerifiee], erreurs: list[ErreurReleve]
+) -> dict[str, Entreprise]:
+    employeurs = {
+        e.siret: e for e in Entreprise.objects.filter(siret__in={ligne.siret_employeur for ligne in lignes})
+    }
+    for ligne in lignes:
+        if ligne.siret_employeur not in employeurs:
+            erreurs.append(
+                ErreurReleve(
+                    ligne.numero,
+                    f"Employeur inconnu : aucune entreprise de SIRET {ligne.siret_employeur} dans le portail. "
+                    "Demandez au Département de l'enregistrer.",
+                )
+            )
+    return employeurs
+
+
+def _resoudre_personnes(
+    *, lignes: list[LigneVerifiee], erreurs: list[ErreurReleve]
+) -> tuple[dict[str, Beneficiaire], dict[str, _Nouvelle], dict[str, Commune]]:
+    """Known people (one query), the new ones to create, and the communes named (one query)."""
+    connues = {
+        p.cle_identite: p
+        for p in Beneficiaire.objects.filter(cle_identite__in={ligne.cle_personne for ligne in lignes})
+    }
+    codes = {ligne.commune_insee for ligne in lignes if ligne.commune_insee}
+    communes = {c.code_insee: c for c in Commune.objects.filter(code_insee__in=codes)} if codes else {}
+
+    nouvelles: dict[str, _Nouvelle] = {}
+    for ligne in lignes:
+        if ligne.commune_insee and ligne.commune_insee not in communes:
+            erreurs.append(
+                ErreurReleve(ligne.numero, f"Commune inconnue : code INSEE {ligne.commune_insee}.")
+            )
+        if ligne.cle_personne in connues:
+            continue
+        nouvelle = nouvelles.setdefault(ligne.cle_personne, _Nouvelle(ligne=ligne))
+        if nouvelle.premier_mois is None or ligne.mois < nouvelle.premier_mois:
+            nouvelle.premier_mois, nouvelle.numero_premier_mois = ligne.mois, ligne.numero
+        for attribut, libelle in (
+            ("sexe", "le sexe"),
+            ("commune_insee", "la commune"),
+            ("brsa", "la colonne brsa"),
+            ("brsa_debut", "le début du RSA"),
+        ):
+            valeur = getattr(ligne, attribut)
+            if valeur in ("", None):
+                continue
+            deja = getattr(nouvelle, attribut)
+            if deja in ("", None):
+                setattr(nouvelle, attribut, valeur)
+            elif deja != valeur:
+                erreurs.append(
+                    ErreurReleve(
+                        ligne.numero,
+                        f"Pour {ligne.personne}, {libelle} diffère de la ligne {nouvelle.ligne.numero}.",
+                    )
+                )
+    for nouvelle in nouvelles.values():
+        # Known people are not checked again: the rule is for a new person, at the first month they work.
+        nouvelle.erreur_age = erreur_age_nouvelle_personne(
+            date_naissance=nouvelle.ligne.date_naissance, mois=nouvelle.premier_mois
+        )
+        if nouvelle.erreur_age:
+            erreurs.append(ErreurReleve(nouvelle.numero_premier_mois, nouvelle.erreur_age))
+        if not nouvelle.sexe:
+            erreurs.append(
+                ErreurReleve(
+                    nouvelle.ligne.numero,
+                    f"{nouvelle.ligne.personne} n'est pas encore connu·e du portail : indiquez son sexe (F ou H) "
+                    "dans la colonne sexe pour l'ajouter.",
+                )
+            )
+    return connues, nouvelles, communes
+
+
+def _personnes_a_creer(*, nouvelles: list[_Nouvelle], communes: dict[str, Commune]) -> list[NouvellePersonne]:
+    """What the beneficiaries service needs to create the new people, BRSA period included."""
+    brsa = Public.objects.get(code=CodePublic.BRSA) if any(n.brsa for n in nouvelles) else None
+    return [
+        NouvellePersonne(
+            nom=n.ligne.nom,
+            prenom=n.ligne.prenom,
+            date_naissance=n.ligne.date_naissance,
+            sexe=n.sexe,
+            commune=communes.get(n.commune_insee),
+            date_entree=n.premier_mois,
+            publics=(PeriodePublic(public=brsa, date_debut=n.brsa_debut or n.premier_mois),)
+            if n.brsa
+            else (),
+        )
+        for n in nouvelles
+    ]
+
+
+def importer_releve(*, user, releve: Releve, confirmer_depassement: bool = False) -> ResultatImport:
+    """Checks every line of a statement, then writes it in one transaction, or nothing at all.
+
+    The result carries either the errors (line number and French message), or the monthly totals that need a
+    confirmation, or the counts of rows created / modified / unchanged and the people created.
+    """
+    resultat = ResultatImport(lignes=len(releve.lignes))
+    erreurs: list[ErreurReleve] = []
+    lignes = [ligne for brute in releve.lignes if (ligne := verifier_ligne(brute, erreurs)) is not None]
+
+    clauses = _resoudre_clauses(user=user, lignes=lignes, erreurs=erreurs)
+    employeurs = _resoudre_employeurs(lignes=lignes, erreurs=erreurs)
+    connues, nouvelles, communes = _resoudre_personnes(lignes=lignes, erreurs=erreurs)
+
+    en_erreur = {e.ligne for e in erreurs}
+    a_creer = [n for n in nouvelles.values() if n.creable]
+    possibles = {n.ligne.cle_personne for n in a_creer} | set(connues)
+    bonnes = [
+        ligne
+        for ligne in lignes
+        if ligne.numero not in en_erreur and ligne.numero in clauses and ligne.cle_personne in possibles
+    ]
+
+    # Even when some lines are already wrong, the others go through the service inside the transaction, so that
+    # the file's errors are all reported at once; the transaction is then rolled back.
+    try:
+        with transaction.atomic():
+            personnes = connues | creer_beneficiaires(
+                user=user, personnes=_personnes_a_creer(nouvelles=a_creer, communes=communes)
+            )
+            lignes_heures = [
+                LigneHeures(
+                    clause=clauses[ligne.numero],
+                    mois=ligne.mois,
+                    beneficiaire=personnes[ligne.cle_personne],
+                    employeur=employeurs[ligne.siret_employeur],
+                    heures=ligne.heures,
+                    modalite=ligne.modalite,
+                    type_contrat=ligne.type_contrat,
+                )
+                for ligne in bonnes
+            ]
+            if lignes_heures:
+                try:
+                    saisie = enregistrer_heures(
+                        user=user,
+                        lignes=lignes_heures,
+                        confirmer_depassement=confirmer_depassement or bool(erreurs),
+                    )
+                except SaisieInvalide as refus:
+                    if refus.confirmation_requise:
+                        resultat.confirmation_requise = True
+                        resultat.alertes = [e.message for e in refus.erreurs]
+                    else:
+                        erreurs += [
+                            ErreurReleve(None if e.index is None else bonnes[e.index].numero, e.message)
+                            for e in refus.erreurs
+                        ]
+                    raise _Annulation from refus
+            if erreurs:
+                raise _Annulation
+    except _Annulation:
+        resultat.erreurs = sorted(erreurs, key=lambda e: (e.ligne is not None, e.ligne or 0))
+        return resultat
+    except IntegrityError:
+        resultat.erreurs = [
+            ErreurReleve(
+                None,
+                "Une autre saisie a modifié les mêmes personnes ou les mêmes heures pendant l'import : rien n'a "
+                "été enregistré. Déposez à nouveau le fichier.",
+            )
+        ]
+        return resultat
+
+    resultat.crees, resultat.modifiees, resultat.inchangees = (
+        saisie.crees,
+        saisie.modifiees,
+        saisie.inchangees,
+    )
+    resultat.alertes = saisie.alertes
+    resultat.personnes_creees = sorted(str(personnes[n.ligne.cle_personne]) for n in a_creer)
+    return resultat
