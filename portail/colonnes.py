@@ -10,7 +10,7 @@ TEMPLATE_TABLEAU = "tableau.html"
 A_DROITE = {"th": {"class": "text-end"}, "td": {"class": "text-end text-nowrap"}}
 
 
-class ColonneHeures(tables.Column):
+class HeuresColumn(tables.Column):
     """Hours: `1 234,5 h` on screen, the number itself in exports."""
 
     def __init__(self, *args, **kwargs):
@@ -24,7 +24,7 @@ class ColonneHeures(tables.Column):
         return Decimal(value).quantize(Decimal("0.01"))
 
 
-class ColonnePourcentage(tables.Column):
+class PourcentageColumn(tables.Column):
     """`21,0 %` on screen; the number in exports, with "(%)" added to the header."""
 
     def __init__(self, *args, **kwargs):
@@ -39,7 +39,7 @@ class ColonnePourcentage(tables.Column):
         return Decimal(value)
 
 
-class ColonneNombre(tables.Column):
+class NombreColumn(tables.Column):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("attrs", A_DROITE)
         super().__init__(*args, **kwargs)
@@ -51,7 +51,7 @@ class ColonneNombre(tables.Column):
         return value
 
 
-class ColonneDate(tables.Column):
+class DateFrancaiseColumn(tables.Column):
     """dd/mm/yyyy on screen, a real date in exports."""
 
     def __init__(self, *args, **kwargs):

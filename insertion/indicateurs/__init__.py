@@ -17,7 +17,7 @@ from insertion.indicateurs.chiffres import (
     calculer_chiffres,
     nb_mois_ecoules,
 )
-from insertion.indicateurs.requetes import Perimetre, annees_disponibles, epci_du_territoire, perimetre_pour
+from insertion.indicateurs.requetes import Perimetre, annees_disponibles, perimetre_pour
 
 __all__ = [
     "Chiffres",
@@ -32,7 +32,6 @@ __all__ = [
     "Synthese",
     "annees_disponibles",
     "calculer_chiffres",
-    "epci_du_territoire",
     "nb_mois_ecoules",
     "perimetre_pour",
 ]

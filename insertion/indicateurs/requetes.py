@@ -43,7 +43,7 @@ class Perimetre:
 
 def perimetre_pour(*, user, annee: int, epci: Epci | None) -> Perimetre:
     """EPCI clerks and EPCI readers are locked to their EPCI, whatever they ask."""
-    if not user.voit_tout and user.epci_id:
+    if user.epci_impose_id:
         return Perimetre(annee=annee, epci=user.epci)
     return Perimetre(annee=annee, epci=epci)
 
@@ -292,7 +292,3 @@ def annees_disponibles(*, user, annee_demandee: int | None = None) -> list[int]:
     if annee_demandee:
         annees.add(annee_demandee)
     return sorted(annees, reverse=True)
-
-
-def epci_du_territoire():
-    return Epci.objects.order_by("nom")

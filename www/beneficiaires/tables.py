@@ -4,7 +4,7 @@ from django.utils.html import format_html, format_html_join
 from beneficiaires.enums import CodePublic
 from beneficiaires.models import Beneficiaire
 from insertion.enums import Statut
-from portail.colonnes import TEMPLATE_TABLEAU, ColonneHeures
+from portail.colonnes import TEMPLATE_TABLEAU, HeuresColumn
 
 
 class BeneficiaireTable(tables.Table):
@@ -18,7 +18,7 @@ class BeneficiaireTable(tables.Table):
     publics_en_cours = tables.Column(
         verbose_name="Publics en cours", accessor="eligibilites_en_cours", orderable=False, empty_values=()
     )
-    heures_validees = ColonneHeures("Heures validées")
+    heures_validees = HeuresColumn("Heures validées")
     date_entree = tables.DateColumn(format="d/m/Y", verbose_name="Date d'entrée")
 
     class Meta:
@@ -81,7 +81,7 @@ class HeuresBeneficiaireTable(tables.Table):
     employeur = tables.Column(accessor="employeur__raison_sociale", verbose_name="Employeur")
     modalite = tables.Column(verbose_name="Modalité")
     type_contrat = tables.Column(verbose_name="Type de contrat")
-    heures = ColonneHeures("Heures")
+    heures = HeuresColumn("Heures")
     statut = tables.Column(verbose_name="Statut")
 
     class Meta:

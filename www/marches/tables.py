@@ -9,7 +9,7 @@ from django.utils.text import Truncator
 
 from insertion.selectors import taux_realisation
 from portail import formats
-from portail.colonnes import A_DROITE, TEMPLATE_TABLEAU, ColonneHeures
+from portail.colonnes import A_DROITE, TEMPLATE_TABLEAU, HeuresColumn
 
 
 def _trier(queryset, champ, is_descending):
@@ -39,9 +39,9 @@ class MarcheTable(tables.Table):
     # Exports get the two dates as real dates.
     date_debut = tables.Column("Début d'exécution", visible=False)
     date_fin = tables.Column("Fin d'exécution", visible=False)
-    heures_reservees = ColonneHeures("Heures réservées", default="—")
-    heures_declarees = ColonneHeures("Heures déclarées (à valider)")
-    heures_validees = ColonneHeures("Heures validées")
+    heures_reservees = HeuresColumn("Heures réservées", default="—")
+    heures_declarees = HeuresColumn("Heures déclarées (à valider)")
+    heures_validees = HeuresColumn("Heures validées")
     taux = tables.Column(
         "Taux de réalisation", accessor="pk", empty_values=(), attrs=A_DROITE, exclude_from_export=True
     )

@@ -9,11 +9,17 @@ import django_tables2 as tables
 from django.utils.text import Truncator
 
 from insertion.indicateurs import Chiffres
-from portail.colonnes import TEMPLATE_TABLEAU, ColonneDate, ColonneHeures, ColonneNombre, ColonnePourcentage
+from portail.colonnes import (
+    TEMPLATE_TABLEAU,
+    DateFrancaiseColumn,
+    HeuresColumn,
+    NombreColumn,
+    PourcentageColumn,
+)
 from portail.periodes import libelle_mois
 
 
-class TableauIndicateurs(tables.Table):
+class IndicateursTable(tables.Table):
     nom = ""  # prefix and export selector
     titre = ""  # default caption
     feuille = ""  # sheet name of the XLSX export (31 characters at most)
@@ -41,16 +47,16 @@ class TableauIndicateurs(tables.Table):
         yield from lignes
 
 
-class TableMois(TableauIndicateurs):
+class MoisTable(IndicateursTable):
     nom = "mois"
     feuille = "Par mois"
     titre = "Heures par mois"
 
     mois = tables.Column("Mois", attrs={"td": {"class": "text-nowrap"}})
-    heures_validees = ColonneHeures("Heures validées")
-    heures_declarees = ColonneHeures("Heures déclarées (à valider)")
-    cumul_validees = ColonneHeures("Cumul des heures validées")
-    part_objectif = ColonnePourcentage("Part de l'objectif atteinte", default="—")
+    heures_validees = HeuresColumn("Heures validées")
+    heures_declarees = HeuresColumn("Heures déclarées (à valider)")
+    cumul_validees = HeuresColumn("Cumul des heures validées")
+    part_objectif = PourcentageColumn("Part de l'objectif atteinte", default="—")
 
     def render_mois(self, value):
         return libelle_mois(value)
@@ -59,34 +65,34 @@ class TableMois(TableauIndicateurs):
         return f"{value:%m/%Y}"
 
 
-class TableEpci(TableauIndicateurs):
+class EpciTable(IndicateursTable):
     nom = "epci"
     feuille = "Par EPCI"
     titre = "Heures par EPCI"
 
     nom_epci = tables.Column("EPCI", accessor="nom")
     siren = tables.Column("SIREN", visible=False)  # in exports only
-    heures_validees = ColonneHeures("Heures validées")
-    heures_declarees = ColonneHeures("Heures déclarées (à valider)")
-    part = ColonnePourcentage("Part des heures validées", default="—")
-    nb_beneficiaires = ColonneNombre("Personnes")
-    objectif_heures = ColonneHeures("Objectif de l'EPCI", default="—")
-    progression = ColonnePourcentage("Progression", default="—")
+    heures_validees = HeuresColumn("Heures validées")
+    heures_declarees = HeuresColumn("Heures déclarées (à valider)")
+    part = PourcentageColumn("Part des heures validées", default="—")
+    nb_beneficiaires = NombreColumn("Personnes")
+    objectif_heures = HeuresColumn("Objectif de l'EPCI", default="—")
+    progression = PourcentageColumn("Progression", default="—")
 
 
-class TableAcheteurs(TableauIndicateurs):
+class AcheteursTable(IndicateursTable):
     nom = "acheteurs"
     feuille = "Par acheteur"
     titre = "Heures par acheteur"
 
     nom_acheteur = tables.Column("Acheteur", accessor="nom")
     siret = tables.Column("SIRET")
-    heures_validees = ColonneHeures("Heures validées")
-    heures_declarees = ColonneHeures("Heures déclarées (à valider)")
-    part = ColonnePourcentage("Part des heures validées", default="—")
+    heures_validees = HeuresColumn("Heures validées")
+    heures_declarees = HeuresColumn("Heures déclarées (à valider)")
+    part = PourcentageColumn("Part des heures validées", default="—")
 
 
-class TableMarches(TableauIndicateurs):
+class MarchesTable(IndicateursTable):
     nom = "marches"
     feuille = "Par marché"
     titre = "Marchés avec clause en exécution : heures réservées et réalisées"
@@ -97,12 +103,12 @@ class TableMarches(TableauIndicateurs):
     objet = tables.Column("Objet")
     acheteur_nom = tables.Column("Acheteur")
     epci_nom = tables.Column("EPCI")
-    date_debut = ColonneDate("Début d'exécution")
-    date_fin = ColonneDate("Fin d'exécution")
-    heures_reservees = ColonneHeures("Heures réservées", default="—")
-    heures_validees_annee = ColonneHeures("Heures validées dans l'année")
-    heures_validees_cumul = ColonneHeures("Heures validées depuis le début (au 31/12)")
-    taux_realisation = ColonnePourcentage("Taux de réalisation", default="—")
+    date_debut = DateFrancaiseColumn("Début d'exécution")
+    date_fin = DateFrancaiseColumn("Fin d'exécution")
+    heures_reservees = HeuresColumn("Heures réservées", default="—")
+    heures_validees_annee = HeuresColumn("Heures validées dans l'année")
+    heures_validees_cumul = HeuresColumn("Heures validées depuis le début (au 31/12)")
+    taux_realisation = PourcentageColumn("Taux de réalisation", default="—")
 
     def render_objet(self, value):
         return Truncator(value).chars(120)
@@ -114,33 +120,33 @@ class TableMarches(TableauIndicateurs):
         return value
 
 
-class TablePublics(TableauIndicateurs):
+class PublicsTable(IndicateursTable):
     nom = "publics"
     feuille = "Par public"
     titre = "Heures par public"
 
     libelle = tables.Column("Public", order_by=("rang",))
-    heures_validees = ColonneHeures("Heures validées")
-    part = ColonnePourcentage("Part des heures validées", default="—")
-    nb_beneficiaires = ColonneNombre("Personnes")
+    heures_validees = HeuresColumn("Heures validées")
+    part = PourcentageColumn("Part des heures validées", default="—")
+    nb_beneficiaires = NombreColumn("Personnes")
 
 
-class TableModalites(TableauIndicateurs):
+class ModalitesTable(IndicateursTable):
     nom = "modalites"
     feuille = "Par modalité"
     titre = "Heures par modalité"
 
     libelle = tables.Column("Modalité", order_by=("rang",))
-    heures_validees = ColonneHeures("Heures validées")
-    part = ColonnePourcentage("Part des heures validées", default="—")
+    heures_validees = HeuresColumn("Heures validées")
+    part = PourcentageColumn("Part des heures validées", default="—")
 
 
-class _TablePersonnes(TableauIndicateurs):
-    nb = ColonneNombre("Personnes")
-    part = ColonnePourcentage("Part des personnes", default="—")
+class _PersonnesTable(IndicateursTable):
+    nb = NombreColumn("Personnes")
+    part = PourcentageColumn("Part des personnes", default="—")
 
 
-class TableSexe(_TablePersonnes):
+class SexeTable(_PersonnesTable):
     nom = "sexe"
     feuille = "Par sexe"
     titre = "Personnes par sexe"
@@ -151,7 +157,7 @@ class TableSexe(_TablePersonnes):
         sequence = ("libelle", "nb", "part")
 
 
-class TableAges(_TablePersonnes):
+class AgesTable(_PersonnesTable):
     nom = "ages"
     feuille = "Par tranche d'âge"
     titre = "Personnes par tranche d'âge (au 31 décembre)"
@@ -162,7 +168,7 @@ class TableAges(_TablePersonnes):
         sequence = ("libelle", "nb", "part")
 
 
-class TableQualifications(_TablePersonnes):
+class QualificationsTable(_PersonnesTable):
     nom = "qualifications"
     feuille = "Par qualification"
     titre = "Personnes par niveau de qualification"
@@ -173,29 +179,29 @@ class TableQualifications(_TablePersonnes):
         sequence = ("libelle", "nb", "part")
 
 
-class TableSorties(TableauIndicateurs):
+class SortiesTable(IndicateursTable):
     nom = "sorties"
     feuille = "Sorties"
     titre = "Sorties par catégorie"
 
     libelle = tables.Column("Catégorie de sortie", order_by=("rang",))
-    nb = ColonneNombre("Sorties")
-    part = ColonnePourcentage("Part des sorties", default="—")
+    nb = NombreColumn("Sorties")
+    part = PourcentageColumn("Part des sorties", default="—")
 
 
 TABLES = {
     table.nom: (table, cle)
     for table, cle in [
-        (TableMois, "par_mois"),
-        (TableEpci, "par_epci"),
-        (TableAcheteurs, "par_acheteur"),
-        (TableMarches, "par_marche"),
-        (TablePublics, "par_public"),
-        (TableModalites, "par_modalite"),
-        (TableSexe, "par_sexe"),
-        (TableAges, "par_tranche_age"),
-        (TableQualifications, "par_qualification"),
-        (TableSorties, "sorties"),
+        (MoisTable, "par_mois"),
+        (EpciTable, "par_epci"),
+        (AcheteursTable, "par_acheteur"),
+        (MarchesTable, "par_marche"),
+        (PublicsTable, "par_public"),
+        (ModalitesTable, "par_modalite"),
+        (SexeTable, "par_sexe"),
+        (AgesTable, "par_tranche_age"),
+        (QualificationsTable, "par_qualification"),
+        (SortiesTable, "sorties"),
     ]
 }
 
