@@ -9,8 +9,10 @@ from django.urls import reverse
 
 from beneficiaires.enums import Sexe
 from beneficiaires.models import Beneficiaire
-from insertion import releves
 from insertion.models import HeuresRealisees
+from insertion.releves.colonnes import ENTETES
+from insertion.releves.importation import importer_releve
+from insertion.releves.lecture import lire_releve
 from portail.periodes import ajouter_mois, code_mois, dernier_jour, libelle_mois, mois_courant, mois_precedent
 from tests.factories import ClauseFactory, EntrepriseFactory, UserFactory
 
@@ -70,7 +72,7 @@ def verdict_de_l_import(user, clause, mois, naissance) -> str | None:
     """None when the statement is imported with her as a new person; otherwise the errors of her line."""
     sortie = io.StringIO()
     ecrivain = csv.writer(sortie, delimiter=";")
-    ecrivain.writerow(releves.ENTETES)
+    ecrivain.writerow(ENTETES)
     valeurs = {
         "reference_marche": clause.lot.marche.reference,
         "numero_lot": "1",
@@ -84,9 +86,9 @@ def verdict_de_l_import(user, clause, mois, naissance) -> str | None:
         "type_contrat": "cdd",
         "heures": "35",
     }
-    ecrivain.writerow([valeurs.get(entete, "") for entete in releves.ENTETES])
-    releve = releves.lire_releve(nom="releve.csv", contenu=sortie.getvalue().encode("utf-8"))
-    resultat = releves.importer_releve(user=user, releve=releve)
+    ecrivain.writerow([valeurs.get(entete, "") for entete in ENTETES])
+    releve = lire_releve(nom="releve.csv", contenu=sortie.getvalue().encode("utf-8"))
+    resultat = importer_releve(user=user, releve=releve)
     if resultat.ecrit:
         assert resultat.personnes_creees == [f"{NOM.upper()} {PRENOM}"]
         assert HeuresRealisees.objects.filter(beneficiaire__nom=NOM, mois=mois).count() == 1

@@ -16,10 +16,12 @@ from django.urls import reverse
 
 from beneficiaires.enums import CodePublic, Sexe
 from beneficiaires.models import Beneficiaire, Eligibilite
-from insertion import releves
 from insertion.enums import Modalite, Statut, TypeContrat
 from insertion.models import HeuresRealisees
 from insertion.releves import lecture
+from insertion.releves.colonnes import ENTETES
+from insertion.releves.importation import importer_releve
+from insertion.releves.lecture import TAILLE_MAX_OCTETS, FichierIllisible, lire_releve
 from portail.periodes import ajouter_mois, dernier_jour, libelle_mois, mois_courant, mois_precedent
 from tests.factories import (
     BeneficiaireFactory,
@@ -98,7 +100,7 @@ def nouvelle_personne(jeu, numero: int, **valeurs) -> dict:
     return ligne(jeu, **(personne | valeurs))
 
 
-def fichier_xlsx(lignes: list[dict], entetes=releves.ENTETES) -> bytes:
+def fichier_xlsx(lignes: list[dict], entetes=ENTETES) -> bytes:
     classeur = openpyxl.Workbook()
     feuille = classeur.active
     feuille.append(list(entetes))
@@ -109,7 +111,7 @@ def fichier_xlsx(lignes: list[dict], entetes=releves.ENTETES) -> bytes:
     return sortie.getvalue()
 
 
-def fichier_csv(lignes: list[dict], entetes=releves.ENTETES, separateur=";", encodage="utf-8-sig") -> bytes:
+def fichier_csv(lignes: list[dict], entetes=ENTETES, separateur=";", encodage="utf-8-sig") -> bytes:
     sortie = io.StringIO()
     ecrivain = csv.writer(sortie, delimiter=separateur, lineterminator="\r\n")
     ecrivain.writerow(entetes)
@@ -124,8 +126,8 @@ def deposer(client, contenu: bytes, nom="releve.xlsx"):
 
 def importer(jeu, lignes, *, user=None, confirmer=False):
     """Runs the import without the view (precise assertions on the result)."""
-    releve = releves.lire_releve(nom="releve.csv", contenu=fichier_csv(lignes))
-    return releves.importer_releve(user=user or jeu.agent, releve=releve, confirmer_depassement=confirmer)
+    releve = lire_releve(nom="releve.csv", contenu=fichier_csv(lignes))
+    return importer_releve(user=user or jeu.agent, releve=releve, confirmer_depassement=confirmer)
 
 
 def erreurs(resultat) -> list[tuple]:
@@ -174,7 +176,7 @@ def test_modele_csv_utf8_avec_bom_et_point_virgule(client, jeu):
     assert reponse["Content-Type"] == "text/csv; charset=utf-8"
     assert reponse.content.startswith(codecs.BOM_UTF8)
     premiere_ligne = reponse.content[len(codecs.BOM_UTF8) :].decode("utf-8").splitlines()[0]
-    assert premiere_ligne.split(";") == list(releves.ENTETES)
+    assert premiere_ligne.split(";") == list(ENTETES)
 
 
 def test_le_modele_vide_est_refuse_sans_donnees(client, jeu):
@@ -287,9 +289,9 @@ def test_csv_separateurs_et_encodages(jeu, separateur, encodage):
     """Accents survive every encoding: the known person is matched, nobody is created."""
     lignes = [ligne(jeu, nom="Lefèvre", prenom="Hélène", heures="12.25")]
     contenu = fichier_csv(lignes, separateur=separateur, encodage=encodage)
-    releve = releves.lire_releve(nom="releve.csv", contenu=contenu)
+    releve = lire_releve(nom="releve.csv", contenu=contenu)
 
-    resultat = releves.importer_releve(user=jeu.agent, releve=releve)
+    resultat = importer_releve(user=jeu.agent, releve=releve)
 
     assert (resultat.crees, resultat.personnes_creees, resultat.erreurs) == (1, [], [])
     assert HeuresRealisees.objects.get().beneficiaire == jeu.connue
@@ -321,10 +323,10 @@ def test_xlsx_avec_cellules_natives_et_entetes_libres(jeu):
     sortie = io.BytesIO()
     classeur.save(sortie)
 
-    releve = releves.lire_releve(nom="export.XLSX", contenu=sortie.getvalue())
+    releve = lire_releve(nom="export.XLSX", contenu=sortie.getvalue())
     assert [brute.numero for brute in releve.lignes] == [3]
     assert releve.colonnes_ignorees == ["Commentaire"]
-    resultat = releves.importer_releve(user=jeu.agent, releve=releve)
+    resultat = importer_releve(user=jeu.agent, releve=releve)
 
     assert resultat.erreurs == []
     rangee = HeuresRealisees.objects.get()
@@ -640,7 +642,7 @@ def test_mois_aaaa_mm_ou_mm_aaaa(jeu, format_):
 
 def test_colonnes_obligatoires_absentes(client, jeu):
     client.force_login(jeu.agent)
-    entetes = [e for e in releves.ENTETES if e not in ("mois", "heures")]
+    entetes = [e for e in ENTETES if e not in ("mois", "heures")]
     reponse = deposer(client, fichier_csv([ligne(jeu)], entetes=entetes), nom="releve.csv")
     assert reponse.status_code == 200
     assert reponse.context["formulaire"].errors["fichier"] == [
@@ -671,14 +673,14 @@ def test_colonnes_obligatoires_absentes(client, jeu):
     ],
 )
 def test_fichiers_illisibles(nom, contenu, message):
-    with pytest.raises(releves.FichierIllisible) as erreur:
-        releves.lire_releve(nom=nom, contenu=contenu)
+    with pytest.raises(FichierIllisible) as erreur:
+        lire_releve(nom=nom, contenu=contenu)
     assert message in erreur.value.message
 
 
 def test_limites_de_taille_et_de_lignes(client, jeu, monkeypatch):
     client.force_login(jeu.agent)
-    trop_gros = b"x" * (releves.TAILLE_MAX_OCTETS + 1)
+    trop_gros = b"x" * (TAILLE_MAX_OCTETS + 1)
     reponse = deposer(client, trop_gros, nom="releve.csv")
     assert reponse.context["formulaire"].errors["fichier"] == [
         "Le fichier pèse plus de 2 Mo : découpez le relevé en plusieurs fichiers."

@@ -6,13 +6,8 @@ from decimal import Decimal
 import pytest
 
 from insertion.enums import Modalite
-from insertion.indicateurs import (
-    LigneRepartition,
-    Perimetre,
-    Synthese,
-    calculer_chiffres,
-    perimetre_pour,
-)
+from insertion.indicateurs.chiffres import LigneRepartition, Synthese, calculer_chiffres
+from insertion.indicateurs.requetes import Perimetre, perimetre_pour
 from tests.factories import (
     UserFactory,
 )

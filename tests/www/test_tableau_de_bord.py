@@ -16,7 +16,6 @@ from django.utils import timezone
 from beneficiaires.enums import CategorieSortie, CodePublic
 from beneficiaires.models import Eligibilite, Sortie
 from insertion.enums import Modalite, Statut, TypeContrat
-from insertion.indicateurs import graphiques
 from insertion.models import HeuresRealisees
 from tests.factories import (
     AcheteurFactory,
@@ -28,6 +27,7 @@ from tests.factories import (
     UserFactory,
     public,
 )
+from www.tableau_de_bord import graphiques
 from www.tableau_de_bord.tables import TABLES
 
 pytestmark = pytest.mark.django_db

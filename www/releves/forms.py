@@ -2,7 +2,7 @@
 
 from django import forms
 
-from insertion import releves
+from insertion.releves.lecture import LIGNES_MAX, TAILLE_MAX_OCTETS, FichierIllisible, lire_releve
 from portail.formats import nombre
 
 
@@ -10,7 +10,7 @@ class ReleveForm(forms.Form):
     fichier = forms.FileField(
         label="Fichier du relevé (XLSX ou CSV)",
         help_text=(
-            f"Au plus {releves.TAILLE_MAX_OCTETS // 1024 // 1024} Mo et {nombre(releves.LIGNES_MAX)} lignes. "
+            f"Au plus {TAILLE_MAX_OCTETS // 1024 // 1024} Mo et {nombre(LIGNES_MAX)} lignes. "
             "La première ligne porte les en-têtes du modèle."
         ),
         widget=forms.FileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
@@ -18,15 +18,15 @@ class ReleveForm(forms.Form):
 
     def clean_fichier(self):
         fichier = self.cleaned_data["fichier"]
-        if fichier.size > releves.TAILLE_MAX_OCTETS:
+        if fichier.size > TAILLE_MAX_OCTETS:
             raise forms.ValidationError(
-                f"Le fichier pèse plus de {releves.TAILLE_MAX_OCTETS // 1024 // 1024} Mo : découpez le relevé en "
+                f"Le fichier pèse plus de {TAILLE_MAX_OCTETS // 1024 // 1024} Mo : découpez le relevé en "
                 "plusieurs fichiers."
             )
         contenu = fichier.read()
         try:
-            self.releve = releves.lire_releve(nom=fichier.name, contenu=contenu)
-        except releves.FichierIllisible as erreur:
+            self.releve = lire_releve(nom=fichier.name, contenu=contenu)
+        except FichierIllisible as erreur:
             raise forms.ValidationError(erreur.message) from erreur
         self.nom, self.contenu = fichier.name, contenu
         return fichier

@@ -8,8 +8,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from insertion import releves
 from insertion.regles import SEUIL_ALERTE_HEURES_MOIS, SEUIL_MAX_HEURES_MOIS
+from insertion.releves.colonnes import COLONNES, valeurs_autorisees
+from insertion.releves.importation import ResultatImport, importer_releve
+from insertion.releves.lecture import lire_releve
+from insertion.releves.modele import modele_csv, modele_xlsx
 from portail.acces import utilisateur_ou_404
 from www.releves.forms import ConfirmationReleveForm, ReleveForm
 
@@ -18,8 +21,8 @@ CLE_SESSION = "import_releve_a_confirmer"
 ERREURS_AFFICHEES_MAX = 500
 
 TYPES_MODELE = {
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", releves.modele_xlsx),
-    "csv": ("text/csv; charset=utf-8", releves.modele_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", modele_xlsx),
+    "csv": ("text/csv; charset=utf-8", modele_csv),
 }
 
 
@@ -40,7 +43,7 @@ def _deposer(request) -> dict:
     formulaire = ReleveForm(request.POST, request.FILES)
     if not formulaire.is_valid():
         return {"formulaire": formulaire}
-    resultat = releves.importer_releve(user=request.user, releve=formulaire.releve)
+    resultat = importer_releve(user=request.user, releve=formulaire.releve)
     contexte = {"resultat": resultat, "nom_fichier": formulaire.nom}
     if resultat.confirmation_requise:
         # Kept in the session so that the clerk confirms without picking the file again.
@@ -66,13 +69,13 @@ def _confirmer(request) -> dict:
         return {}
     confirmation = ConfirmationReleveForm(request.POST)
     if not confirmation.is_valid():
-        resultat = releves.ResultatImport(
+        resultat = ResultatImport(
             lignes=en_attente["lignes"], alertes=en_attente["alertes"], confirmation_requise=True
         )
         return {"resultat": resultat, "confirmation": confirmation, "nom_fichier": en_attente["nom"]}
     del request.session[CLE_SESSION]
-    releve = releves.lire_releve(nom=en_attente["nom"], contenu=base64.b64decode(en_attente["contenu"]))
-    resultat = releves.importer_releve(user=request.user, releve=releve, confirmer_depassement=True)
+    releve = lire_releve(nom=en_attente["nom"], contenu=base64.b64decode(en_attente["contenu"]))
+    resultat = importer_releve(user=request.user, releve=releve, confirmer_depassement=True)
     return {"resultat": resultat, "nom_fichier": en_attente["nom"]}
 
 
@@ -86,8 +89,8 @@ def importer(request):
     contexte |= {
         "erreurs": erreurs[:ERREURS_AFFICHEES_MAX],
         "erreurs_masquees": max(0, len(erreurs) - ERREURS_AFFICHEES_MAX),
-        "colonnes": releves.COLONNES,
-        "valeurs_autorisees": releves.valeurs_autorisees(),
+        "colonnes": COLONNES,
+        "valeurs_autorisees": valeurs_autorisees(),
         "seuil_alerte": SEUIL_ALERTE_HEURES_MOIS,
         "seuil_max": SEUIL_MAX_HEURES_MOIS,
     }

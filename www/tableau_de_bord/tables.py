@@ -8,7 +8,7 @@ Several tables share one page: each has a name, used as its prefix (sort paramet
 import django_tables2 as tables
 from django.utils.text import Truncator
 
-from insertion.indicateurs import Chiffres
+from insertion.indicateurs.chiffres import Chiffres
 from portail.colonnes import (
     TEMPLATE_TABLEAU,
     DateFrancaiseColumn,

@@ -17,18 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
-from insertion.indicateurs import (
-    Chiffres,
-    Perimetre,
-    annees_disponibles,
-    calculer_chiffres,
-    graphiques,
-    nb_mois_ecoules,
-    perimetre_pour,
-)
+from insertion.indicateurs.chiffres import Chiffres, calculer_chiffres, nb_mois_ecoules
+from insertion.indicateurs.requetes import Perimetre, annees_disponibles, perimetre_pour
 from marches.selectors import epci_du_territoire, epci_par_siren
 from portail.acces import utilisateur_ou_404
 from portail.tableurs import ExportTableur
+from www.tableau_de_bord import graphiques
 from www.tableau_de_bord.tables import TABLES, construire_tables
 
 ANNEE_MIN, ANNEE_MAX = 2000, 2100
