@@ -1,7 +1,7 @@
 """Filters of the Département's validation queue.
 
 The filter options are computed from the queryset the view passes in (already scoped by
-`HeuresRealisees.objects.for_user`), so a dropdown never names what the queue cannot show.
+`insertion.selectors.file_de_validation`), so a dropdown never names what the queue cannot show.
 """
 
 import django_filters
