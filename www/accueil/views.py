@@ -1,5 +1,7 @@
+import logging
+
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -7,6 +9,8 @@ from django.views.decorators.http import require_GET
 
 from comptes.enums import Role
 from portail.acces import utilisateur_ou_404
+
+logger = logging.getLogger(__name__)
 
 
 @utilisateur_ou_404("is_authenticated")
@@ -26,8 +30,15 @@ def accueil(request):
 @login_not_required
 @never_cache
 @require_GET
+@transaction.non_atomic_requests
 def sante(request):
-    """Health check for the load balancer: the process answers and the database responds."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """Health check for the load balancer: 200 when the process answers and the database responds, else 503."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        logger.exception("Contrôle de santé : la base de données ne répond pas.")
+        return HttpResponse(
+            "base de données indisponible", content_type="text/plain; charset=utf-8", status=503
+        )
     return HttpResponse("ok", content_type="text/plain")
