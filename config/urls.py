@@ -7,6 +7,8 @@ admin.site.site_header = "Portail des clauses d'insertion — administration"
 admin.site.site_title = "Administration du portail"
 admin.site.index_title = "Données de référence"
 
+handler400 = "www.accueil.views.demande_invalide"
+
 urlpatterns = [
     path("", include("www.accueil.urls")),
     path("", include("www.comptes.urls")),

@@ -5,6 +5,9 @@ import datetime
 
 from django.utils import timezone
 
+# Years the portal deals with: a month or a year outside is a typing error (or a probe), refused.
+ANNEE_MIN, ANNEE_MAX = 2000, 2100
+
 NOMS_MOIS = [
     "janvier",
     "février",
@@ -55,13 +58,15 @@ def code_mois(mois: datetime.date) -> str:
 
 
 def lire_mois(texte: str) -> datetime.date | None:
-    """Parses 'YYYY-MM' (URLs, files) or 'MM/YYYY' (French input); None if it is neither."""
+    """Parses 'YYYY-MM' (URLs, files) or 'MM/YYYY' (French input); None if it is neither, or out of the
+    years the portal deals with (ANNEE_MIN to ANNEE_MAX)."""
     texte = (texte or "").strip()
     for format_ in ("%Y-%m", "%m/%Y", "%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return premier_jour(datetime.datetime.strptime(texte, format_).date())
+            mois = premier_jour(datetime.datetime.strptime(texte, format_).date())
         except ValueError:
             continue
+        return mois if ANNEE_MIN <= mois.year <= ANNEE_MAX else None
     return None
 
 

@@ -5,10 +5,12 @@ from django.db import DatabaseError, connection, transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
 from comptes.enums import Role
 from portail.acces import utilisateur_ou_404
+from portail.requetes import ParametreInvalide
 
 logger = logging.getLogger(__name__)
 
@@ -42,3 +44,10 @@ def sante(request):
             "base de données indisponible", content_type="text/plain; charset=utf-8", status=503
         )
     return HttpResponse("ok", content_type="text/plain")
+
+
+@requires_csrf_token
+def demande_invalide(request, exception):
+    """The 400 page, in French; it names the parameter when the portal refused it itself."""
+    message = str(exception) if isinstance(exception, ParametreInvalide) else ""
+    return render(request, "400.html", {"message": message}, status=400)

@@ -4,13 +4,13 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django_tables2 import RequestConfig
 
 from beneficiaires import selectors, services
 from beneficiaires.models import Sortie
 from insertion.selectors import beneficiaires_avec_heures, heures_du_beneficiaire, totaux_heures
 from portail.acces import utilisateur_ou_404
 from portail.periodes import age
+from portail.requetes import PaginationTable
 from portail.tableurs import ExportTableur
 from www.beneficiaires.filters import BeneficiaireFilter
 from www.beneficiaires.forms import SortieForm
@@ -34,7 +34,7 @@ def liste(request):
         caption="Bénéficiaires" if user.voit_tout else f"Bénéficiaires suivis par {user.epci.nom}",
         heures_epci_seulement=not user.voit_tout,
     )
-    RequestConfig(request, paginate={"per_page": PAR_PAGE}).configure(table)
+    PaginationTable(request, paginate={"per_page": PAR_PAGE}).configure(table)
 
     format_export = request.GET.get("_export")
     if format_export:
@@ -58,7 +58,7 @@ def fiche(request, public_id):
             else f"Heures réalisées sur les marchés de {user.epci.nom}"
         ),
     )
-    RequestConfig(request, paginate={"per_page": HEURES_PAR_PAGE}).configure(table_heures)
+    PaginationTable(request, paginate={"per_page": HEURES_PAR_PAGE}).configure(table_heures)
     contexte = {
         "beneficiaire": beneficiaire,
         "age": age(beneficiaire.date_naissance, timezone.localdate()),

@@ -5,13 +5,13 @@ Only the Département calibrates: anyone else gets 404 on both pages.
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django_tables2 import RequestConfig
 
 from insertion.calibrage import valeurs_proposees
 from insertion.selectors import clauses_a_calibrer, get_clause_a_calibrer_for_user
 from insertion.services import CalibrageInvalide, calibrer_clause
 from portail import formats
 from portail.acces import utilisateur_ou_404
+from portail.requetes import PaginationTable
 from www.calibrage.filters import ClauseACalibrerFilter
 from www.calibrage.forms import CalibrageForm
 from www.calibrage.tables import ClauseACalibrerTable
@@ -31,7 +31,7 @@ def a_calibrer(request):
     )
     if filtre.actif:
         table.empty_text = "Aucune clause à calibrer ne correspond à ces critères."
-    RequestConfig(request, paginate={"per_page": CLAUSES_PAR_PAGE}).configure(table)
+    PaginationTable(request, paginate={"per_page": CLAUSES_PAR_PAGE}).configure(table)
     return render(
         request,
         "calibrage/liste.html",

@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
-from django_tables2 import RequestConfig
 
 from insertion.selectors import (
     clauses_du_marche,
@@ -21,6 +20,7 @@ from insertion.selectors import (
 from marches import decp
 from portail.acces import utilisateur_ou_404
 from portail.periodes import code_mois, libelle_mois, mois_courant, premier_jour
+from portail.requetes import PaginationTable
 from portail.tableurs import ExportTableur
 from www.marches.filters import MarcheFilter
 from www.marches.forms import ImportDecpForm
@@ -45,11 +45,11 @@ def liste(request):
 
     export = request.GET.get("_export")
     if export in ExportTableur.FORMATS_PROPOSES:
-        RequestConfig(request, paginate=False).configure(table)
+        PaginationTable(request, paginate=False).configure(table)
         nom = f"marches-clauses-insertion-{timezone.localdate():%Y-%m-%d}.{export}"
         return ExportTableur(export, table, dataset_kwargs={"title": "Marchés"}).response(filename=nom)
 
-    RequestConfig(request, paginate={"per_page": MARCHES_PAR_PAGE}).configure(table)
+    PaginationTable(request, paginate={"per_page": MARCHES_PAR_PAGE}).configure(table)
     return render(
         request,
         "marches/liste.html",

@@ -15,17 +15,17 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django_tables2 import RequestConfig
 
 from insertion.indicateurs.chiffres import Chiffres, calculer_chiffres, nb_mois_ecoules
 from insertion.indicateurs.requetes import Perimetre, annees_disponibles, perimetre_pour
 from marches.selectors import epci_du_territoire, epci_par_siren
 from portail.acces import utilisateur_ou_404
+from portail.periodes import ANNEE_MAX, ANNEE_MIN
+from portail.requetes import PaginationTable
 from portail.tableurs import ExportTableur
 from www.tableau_de_bord import graphiques
 from www.tableau_de_bord.tables import TABLES, construire_tables
 
-ANNEE_MIN, ANNEE_MAX = 2000, 2100
 MARCHES_PAR_PAGE = 25
 NOM_DEPARTEMENT = "Département de Maine-et-Loire"
 ERREUR_ANNEE = (
@@ -149,7 +149,7 @@ def _exporter(request, demande: Demande, tables: dict, format_export: str):
     if format_export not in ExportTableur.FORMATS_PROPOSES or nom not in TABLES:
         raise Http404("Export inconnu.")
     table = tables[nom]
-    RequestConfig(request, paginate=False).configure(table)
+    PaginationTable(request, paginate=False).configure(table)
     perimetre = demande.perimetre
     suffixe = f"-{perimetre.epci.siren}" if perimetre.epci else ""
     fichier = f"tableau-de-bord-{perimetre.annee}{suffixe}-{nom}.{format_export}"
@@ -171,7 +171,7 @@ def tableau_de_bord(request):
 
     for nom, table in tables.items():
         pagination = {"per_page": MARCHES_PAR_PAGE} if nom == "marches" else False
-        RequestConfig(request, paginate=pagination).configure(table)
+        PaginationTable(request, paginate=pagination).configure(table)
     _urls_export(request, demande, tables)
     for erreur in demande.erreurs:
         messages.warning(request, erreur)

@@ -13,6 +13,7 @@ from insertion.services import SaisieInvalide, rejeter_heures, valider_heures
 from portail.acces import utilisateur_ou_404
 from portail.formats import nombre
 from portail.periodes import libelle_mois
+from portail.requetes import PaginationTable
 from www.validation.filters import FileValidationFilter
 from www.validation.forms import ActionsFileForm
 from www.validation.tables import ExportFile, FileValidationTable
@@ -39,6 +40,10 @@ class FileValidationView(ExportMixin, SingleTableMixin, FilterView):
 
     def get_queryset(self):
         return file_de_validation(user=self.request.user)
+
+    def get_table(self, **kwargs):
+        table = self.get_table_class()(data=self.get_table_data(), **kwargs)
+        return PaginationTable(self.request, paginate=self.get_table_pagination(table)).configure(table)
 
     def get_filterset_kwargs(self, filterset_class):
         return super().get_filterset_kwargs(filterset_class) | {"data": self.request.GET}
