@@ -74,6 +74,14 @@ def message_ligne_verrouillee(*, personne, mois: datetime.date) -> str:
     )
 
 
+def message_modifiee_entre_temps(*, personne, mois: datetime.date) -> str:
+    """A row changed (or deleted) by someone else since the page was shown: nothing is overwritten unseen."""
+    return (
+        f"Les heures de {personne} en {libelle_mois(mois)} ont été modifiées par quelqu'un d'autre pendant votre "
+        "saisie : rechargez la page pour voir la nouvelle valeur."
+    )
+
+
 def erreur_motif_rejet(motif: str) -> str | None:
     """A rejection needs a reason, which the EPCI reads."""
     return None if (motif or "").strip() else MESSAGE_MOTIF_REJET

@@ -31,6 +31,9 @@ class LigneHeures:
     heures: Decimal
     modalite: str
     type_contrat: str
+    # (hours, contract type) of the row as the page showed it; None for a new line or a statement import.
+    # Checked under the row's lock: a row changed meanwhile by someone else is reported, never overwritten.
+    attendu: tuple[Decimal, str] | None = None
 
     @property
     def cle(self):
@@ -165,6 +168,18 @@ def enregistrer_heures(
         a_creer, a_modifier, inchangees = [], [], 0
         for index, ligne in enumerate(lignes):
             rangee = existantes.get(ligne.cle)
+            if ligne.attendu is not None and (
+                rangee is None
+                or rangee.pk in a_supprimer
+                or (rangee.heures, rangee.type_contrat) != ligne.attendu
+            ):
+                erreurs.append(
+                    ErreurLigne(
+                        index,
+                        regles.message_modifiee_entre_temps(personne=ligne.beneficiaire, mois=ligne.mois),
+                    )
+                )
+                continue
             if rangee is None:
                 a_creer.append(
                     HeuresRealisees(

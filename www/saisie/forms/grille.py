@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from beneficiaires.models import Beneficiaire
+from insertion import regles
 from insertion.enums import Modalite, TypeContrat
 from insertion.models import Clause, HeuresRealisees
 from insertion.regles import HEURES_MAX_PAR_LIGNE
@@ -194,8 +195,7 @@ class LigneHeuresForm(BootstrapForm):
             return  # nothing changed, or only someone else changed the row: keep the row as it is
         if charge != actuel:
             raise ValidationError(
-                f"Les heures de {rangee.beneficiaire} ont été modifiées par quelqu'un d'autre pendant votre "
-                "saisie : rechargez la page pour voir la nouvelle valeur."
+                regles.message_modifiee_entre_temps(personne=rangee.beneficiaire, mois=rangee.mois)
             )
         self.action = "enregistrer"
         self.ligne = LigneHeures(
@@ -206,6 +206,7 @@ class LigneHeuresForm(BootstrapForm):
             heures=heures,
             modalite=rangee.modalite,
             type_contrat=type_contrat,
+            attendu=charge,
         )
 
     def _clean_nouvelle_ligne(self, donnees):
