@@ -3,6 +3,7 @@
 Runs on SQLite with nothing set; DATABASE_URL switches to PostgreSQL.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "django_tables2",
     "django_filters",
     "simple_history",
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -93,6 +96,18 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "comptes.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked account before checking its password
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in throttling: an account is locked for 15 minutes after 10 failures in a row; others are untouched.
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "comptes/verrouille.html"
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # locks are seen and lifted from the portal (/comptes/verrouillages/)
 LOGIN_URL = "comptes:connexion"
 LOGIN_REDIRECT_URL = "accueil:accueil"
 LOGOUT_REDIRECT_URL = "comptes:connexion"

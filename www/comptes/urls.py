@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from www.comptes import views
 from www.comptes.forms import ConnexionForm
 
 app_name = "comptes"
@@ -16,4 +17,5 @@ urlpatterns = [
         name="connexion",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),
+    path("comptes/verrouillages/", views.verrouillages, name="verrouillages"),
 ]
