@@ -114,6 +114,13 @@ LOGIN_URL = "comptes:connexion"
 LOGIN_REDIRECT_URL = "accueil:accueil"
 LOGOUT_REDIRECT_URL = "comptes:connexion"
 
+# E-mail (password reset, invitations, notifications): console in development, SMTP in production.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"))
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Portail des clauses d'insertion <ne-pas-repondre@maine-et-loire.fr>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

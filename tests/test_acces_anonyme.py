@@ -12,7 +12,16 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, converters, get_resolver, resolve
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-PUBLIQUES = {"/connexion/", "/sante/", "/admin/login/"}
+PUBLIQUES = {
+    "/connexion/",
+    "/sante/",
+    "/admin/login/",
+    # a forgotten password is reset without signing in
+    "/mot-de-passe-oublie/",
+    "/mot-de-passe-oublie/envoye/",
+    "/mot-de-passe-oublie/1/1/",
+    "/mot-de-passe-oublie/termine/",
+}
 # Django's admin sends its site-wide pages (index, app index, logout, autocomplete…) to its own sign-in URL,
 # which the portal redirects to its single sign-in page.
 CONNEXIONS_ADMIN = {"/connexion/", "/admin/login/"}
