@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib.auth.forms import (
     AuthenticationForm,
     PasswordChangeForm,
@@ -5,7 +6,11 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
 )
 
-from portail.formulaires import BootstrapBoundField, habiller
+from comptes.enums import Role
+from comptes.selectors import email_deja_utilise
+from comptes.services import ROLES_INVITES
+from marches.selectors import epci_du_territoire
+from portail.formulaires import BootstrapBoundField, BootstrapForm, habiller
 
 
 class ConnexionForm(AuthenticationForm):
@@ -49,3 +54,53 @@ class ReinitialisationForm(PasswordResetForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "Adresse électronique de votre compte"
         habiller(self.fields.values())
+
+
+class InvitationForm(BootstrapForm):
+    """A clerk or reader account the Département opens; the person chooses their password from the e-mail."""
+
+    prenom = forms.CharField(
+        label="Prénom", max_length=150, error_messages={"required": "Indiquez le prénom."}
+    )
+    nom = forms.CharField(label="Nom", max_length=150, error_messages={"required": "Indiquez le nom."})
+    email = forms.EmailField(
+        label="Adresse électronique",
+        help_text="Elle sert d'identifiant ; l'invitation y est envoyée.",
+        error_messages={
+            "required": "Indiquez l'adresse électronique.",
+            "invalid": "Cette adresse électronique n'est pas valide.",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Rôle",
+        choices=[(role.value, role.label) for role in ROLES_INVITES],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choisissez le rôle.",
+            "invalid_choice": "Choisissez un rôle de la liste.",
+        },
+    )
+    epci = forms.ModelChoiceField(
+        label="EPCI",
+        queryset=None,
+        required=False,
+        empty_label="— tout le Département (lecteur seulement) —",
+        help_text="Obligatoire pour un agent d'EPCI ; pour un lecteur, limite ses chiffres à cet EPCI.",
+        error_messages={"invalid_choice": "Choisissez un EPCI de la liste."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["epci"].queryset = epci_du_territoire()
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if email_deja_utilise(email):
+            raise forms.ValidationError("Un compte existe déjà avec cette adresse électronique.")
+        return email
+
+    def clean(self):
+        donnees = super().clean()
+        if donnees.get("role") == Role.EPCI and not donnees.get("epci"):
+            self.add_error("epci", "Un agent d'EPCI est rattaché à un EPCI : choisissez-le.")
+        return donnees

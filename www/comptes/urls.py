@@ -17,6 +17,9 @@ urlpatterns = [
         name="connexion",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),
+    path("comptes/", views.comptes, name="liste"),
+    path("comptes/inviter/", views.inviter, name="inviter"),
+    path("comptes/<int:pk>/activite/", views.activite, name="activite"),
     path("comptes/verrouillages/", views.verrouillages, name="verrouillages"),
     path(
         "compte/mot-de-passe/",
