@@ -57,11 +57,6 @@ def parametres():
     }
 
 
-@pytest.fixture
-def departement():
-    return UserFactory(departement=True, first_name="Claire", last_name="Facilitatrice")
-
-
 def non_calibree(**kwargs):
     return ClauseFactory(non_calibree=True, **kwargs)
 
@@ -512,9 +507,9 @@ def test_service_refuse_les_entrees_invalides(departement, entrees, message):
 
 
 @pytest.fixture
-def jeu():
-    """Two EPCI; uncalibrated clauses on both sides, calibrated ones that must not show."""
-    alpha, beta = EpciFactory(nom="CC Alpha"), EpciFactory(nom="CC Beta")
+def jeu(epci_a, epci_b):
+    """The cast's two EPCI; uncalibrated clauses on both sides, calibrated ones that must not show."""
+    alpha, beta = epci_a, epci_b
     mairie = AcheteurFactory(epci=alpha, nom="Mairie d'Alphaville")
     office = AcheteurFactory(epci=beta, nom="Office Beta Habitat")
     calibreur = AcheteurFactory(epci=beta, nom="Syndicat Toujours Calibré")
@@ -620,15 +615,10 @@ def test_etat_vide(client, departement):
 # --- who may ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("trait", ["agent_epci", "lecteur", "lecteur_epci"])
-def test_reserve_au_departement(client, jeu, trait):
+@pytest.mark.parametrize("qui", ["agent_a", "lecteur", "lecteur_a"])
+def test_reserve_au_departement(client, request, jeu, qui):
     # An agent of the clause's own EPCI, a reader of the whole Département, a reader of that EPCI: all 404.
-    user = (
-        UserFactory(**{trait: True})
-        if trait == "lecteur"
-        else UserFactory(**{trait: True, "epci": jeu["alpha"]})
-    )
-    client.force_login(user)
+    client.force_login(request.getfixturevalue(qui))
     assert client.get(URL_LISTE).status_code == 404
     assert client.get(url_calibrer(jeu["a1"])).status_code == 404
     assert enregistrer(client, jeu["a1"]).status_code == 404
@@ -652,14 +642,14 @@ def test_visiteur_anonyme_renvoye_vers_la_connexion(client, jeu):
     assert jeu["a1"].heures_reservees is None
 
 
-def test_boutons_de_la_page_marche(client, departement, jeu):
+def test_boutons_de_la_page_marche(client, departement, agent_a, jeu):
     calibree = ClauseFactory(lot__marche=jeu["a1"].lot.marche)
     url = reverse("marches:detail", args=[jeu["a1"].lot.marche_id])
     client.force_login(departement)
     page = client.get(url).content.decode()
     assert f'href="{url_calibrer(jeu["a1"])}">Calibrer<' in page
     assert f'href="{url_calibrer(calibree)}">Recalculer<' in page
-    client.force_login(UserFactory(agent_epci=True, epci=jeu["alpha"]))
+    client.force_login(agent_a)
     page = client.get(url).content.decode()
     assert "clause non calibrée" in page
     assert url_calibrer(jeu["a1"]) not in page

@@ -21,7 +21,6 @@ from tests.factories import (
     EpciFactory,
     HeuresRealiseesFactory,
     MarcheFactory,
-    UserFactory,
 )
 from www.validation.forms import LIMITE_LIGNES_FILTREES
 
@@ -39,46 +38,6 @@ def avec_versions(donnees):
         for pk, modifie_le in HeuresRealisees.objects.filter(pk__in=selection).values_list("pk", "modifie_le")
     }
     return {**donnees, **versions}
-
-
-@pytest.fixture
-def epci_a():
-    return EpciFactory(nom="CC Alpha")
-
-
-@pytest.fixture
-def epci_b():
-    return EpciFactory(nom="CC Beta")
-
-
-@pytest.fixture
-def departement():
-    return UserFactory(departement=True, first_name="Claire", last_name="Validatrice")
-
-
-@pytest.fixture
-def agent_a(epci_a):
-    return UserFactory(agent_epci=True, epci=epci_a, first_name="Paul", last_name="Saisisseur")
-
-
-@pytest.fixture
-def agent_b(epci_b):
-    return UserFactory(agent_epci=True, epci=epci_b)
-
-
-@pytest.fixture
-def lecteur():
-    return UserFactory(lecteur=True)
-
-
-@pytest.fixture
-def clause_a(epci_a):
-    return ClauseFactory(lot__marche__acheteur__epci=epci_a, lot__marche__reference="A-2026-01")
-
-
-@pytest.fixture
-def clause_b(epci_b):
-    return ClauseFactory(lot__marche__acheteur__epci=epci_b, lot__marche__reference="B-2026-07")
 
 
 def connecte(client, user):
