@@ -124,6 +124,28 @@ def personne_a(epci_a, clause_a):
     return personne
 
 
+# --- figures printed at the end of the run ---------------------------------------------------------
+
+_COMPTES = pytest.StashKey[dict]()
+
+
+@pytest.fixture
+def compter(request):
+    """Adds to a figure printed below the results (pairs of the access matrix, import arrows…): `libelle` holds
+    `{nombre}`, e.g. "Matrice d'accès : {nombre} couples URL × rôle vérifiés"."""
+    comptes = request.config.stash.setdefault(_COMPTES, {})
+
+    def ajouter(libelle: str, nombre: int):
+        comptes[libelle] = comptes.get(libelle, 0) + nombre
+
+    return ajouter
+
+
+def pytest_terminal_summary(terminalreporter):
+    for libelle, nombre in terminalreporter.config.stash.get(_COMPTES, {}).items():
+        terminalreporter.write_line(libelle.format(nombre=nombre))
+
+
 @pytest.fixture
 def sur_postgresql():
     if connection.vendor != "postgresql":
