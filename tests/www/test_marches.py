@@ -16,12 +16,12 @@ from tests.factories import (
     AcheteurFactory,
     BeneficiaireFactory,
     ClauseFactory,
-    EpciFactory,
     HeuresRealiseesFactory,
     LotFactory,
     MarcheFactory,
     UserFactory,
 )
+from tests.requetes import assert_autant_de_requetes, requetes_de_la_page
 
 pytestmark = pytest.mark.django_db
 
@@ -469,68 +469,80 @@ def test_page_marche_d_un_autre_epci_introuvable(client, jeu, agent_a, agent_b, 
     assert get(client, departement, url_marche(jeu["b1"])).status_code == 200
 
 
-# --- query counts --------------------------------------------------------------------------------
+# --- query counts: the same page with n and 10 n rows ----------------------------------------------
 
 
-def _marches(nombre):
-    epci = EpciFactory()
-    acheteur = AcheteurFactory(epci=epci)
-    personne = BeneficiaireFactory()
+def _marches(nombre, *, acheteur, personne):
     for _ in range(nombre):
         clause = ClauseFactory(lot__marche__acheteur=acheteur)
         HeuresRealiseesFactory(clause=clause, beneficiaire=personne, mois=D(2026, 3, 1), validees=True)
         HeuresRealiseesFactory(clause=clause, beneficiaire=personne, mois=D(2026, 4, 1))
-    return epci
 
 
-# session, user, savepoint (ATOMIC_REQUESTS), filter years, count, buyer options, rows, release;
-# plus the clerk's EPCI (caption) or, for the Département, the EPCI filter's options.
-REQUETES_LISTE = 9
+@pytest.mark.parametrize("role", ["agent_a", "departement"])
+def test_requetes_liste_independantes_du_nombre_de_marches(client, request, epci_a, role):
+    acheteur, personne = AcheteurFactory(epci=epci_a), BeneficiaireFactory()
+    client.force_login(request.getfixturevalue(role))
+    parametres = {"sort": "-taux", "per_page": 100}
+
+    _marches(10, acheteur=acheteur, personne=personne)
+    response, avec_n = requetes_de_la_page(client, URL_LISTE, parametres)
+    assert len(response.context["table"].paginated_rows) == 10
+
+    _marches(90, acheteur=acheteur, personne=personne)
+    response, avec_10_n = requetes_de_la_page(client, URL_LISTE, parametres)
+    assert len(response.context["table"].paginated_rows) == 100
+
+    assert_autant_de_requetes(avec_n, avec_10_n)
 
 
-@pytest.mark.parametrize("nombre", [10, 100])
-@pytest.mark.parametrize("role", ["agent", "departement"])
-def test_requetes_liste_independantes_du_nombre_de_marches(client, django_assert_num_queries, nombre, role):
-    epci = _marches(nombre)
-    user = UserFactory(agent_epci=True, epci=epci) if role == "agent" else UserFactory(departement=True)
-    client.force_login(user)
-    with django_assert_num_queries(REQUETES_LISTE):
-        response = client.get(URL_LISTE, {"sort": "-taux"})
-    assert response.context["table"].paginator.count == nombre
-
-
-REQUETES_EXPORT = 7  # session, user, savepoint, filter years, clerk's EPCI, rows, release
-
-
-@pytest.mark.parametrize("nombre", [10, 100])
 @pytest.mark.parametrize("format_", ["xlsx", "csv"])
-def test_requetes_export_independantes_du_nombre_de_marches(
-    client, django_assert_num_queries, nombre, format_
-):
-    epci = _marches(nombre)
-    client.force_login(UserFactory(agent_epci=True, epci=epci))
-    with django_assert_num_queries(REQUETES_EXPORT):
-        response = client.get(URL_LISTE, {"_export": format_})
+def test_requetes_export_independantes_du_nombre_de_marches(client, agent_a, epci_a, format_):
+    acheteur, personne = AcheteurFactory(epci=epci_a), BeneficiaireFactory()
+    client.force_login(agent_a)
+
+    _marches(10, acheteur=acheteur, personne=personne)
+    response, avec_n = requetes_de_la_page(client, URL_LISTE, {"_export": format_})
     assert response.status_code == 200
-    assert len(response.content) > 0
+    taille_n = len(response.content)
+
+    _marches(90, acheteur=acheteur, personne=personne)
+    response, avec_10_n = requetes_de_la_page(client, URL_LISTE, {"_export": format_})
+    assert response.status_code == 200
+    assert len(response.content) > taille_n  # the 90 new contracts are in the file
+
+    assert_autant_de_requetes(avec_n, avec_10_n)
 
 
-REQUETES_DETAIL = 8  # session, user, contract, lots, clauses, months (savepoint + release)
-
-
-@pytest.mark.parametrize("nombre", [10, 100])
-def test_requetes_detail_independantes_du_nombre_d_heures(client, django_assert_num_queries, nombre):
-    clause = ClauseFactory(lot__marche__date_debut=D(2018, 1, 1), lot__marche__date_fin=D(2026, 12, 31))
-    personnes = BeneficiaireFactory.create_batch(5)
-    for i in range(nombre):
+def _heures_du_marche(clause, personnes, debut, fin):
+    """Rows `debut` to `fin` - 1, five a month from January 2018, every other one validated."""
+    for i in range(debut, fin):
         mois = D(2018 + (i // 5) // 12, (i // 5) % 12 + 1, 1)
         statut = {"validees": True} if i % 2 else {}
         HeuresRealiseesFactory(clause=clause, beneficiaire=personnes[i % 5], mois=mois, **statut)
+
+
+def test_requetes_detail_independantes_du_nombre_d_heures(client, agent_a, epci_a):
+    clause = ClauseFactory(
+        lot__marche__acheteur__epci=epci_a,
+        lot__marche__date_debut=D(2018, 1, 1),
+        lot__marche__date_fin=D(2026, 12, 31),
+    )
+    personnes = BeneficiaireFactory.create_batch(5)
     ClauseFactory(lot__marche=clause.lot.marche)  # a second lot
-    client.force_login(UserFactory(agent_epci=True, epci=clause.lot.marche.epci))
-    with django_assert_num_queries(REQUETES_DETAIL):
-        response = client.get(url_marche(clause.lot.marche))
-    assert len(response.context["par_mois"]) == nombre // 5
-    lignes = response.context["par_mois"]
-    total = sum(ligne["validees"] + ligne["declarees"] for ligne in lignes)
-    assert total == sum(h.heures for h in clause.heures.exclude(statut=Statut.REJETEES))
+    client.force_login(agent_a)
+
+    def page(nombre_de_mois):
+        response, requetes = requetes_de_la_page(client, url_marche(clause.lot.marche))
+        lignes = response.context["par_mois"]
+        assert len(lignes) == nombre_de_mois
+        total = sum(ligne["validees"] + ligne["declarees"] for ligne in lignes)
+        assert total == sum(h.heures for h in clause.heures.exclude(statut=Statut.REJETEES))
+        return requetes
+
+    _heures_du_marche(clause, personnes, 0, 10)
+    avec_n = page(2)
+    _heures_du_marche(clause, personnes, 10, 100)
+    avec_10_n = page(20)
+
+    assert_autant_de_requetes(avec_n, avec_10_n)
