@@ -143,13 +143,13 @@ MAX_LIGNES = 500
 # under the limit (the test says so).
 DEROGATIONS = {
     "insertion/releves.py": 1022,  # reading, checking and writing a statement: three phases
-    "tests/www/test_saisie.py": 864,
+    "tests/www/test_saisie.py": 878,
     "tests/insertion/test_import.py": None,
     "tests/www/test_tableau_de_bord.py": None,
-    "tests/insertion/test_calibrage.py": 697,
-    "tests/www/test_validation.py": 588,
+    "tests/insertion/test_calibrage.py": 700,
+    "tests/www/test_validation.py": 596,
     "tests/marches/test_decp.py": 543,
-    "tests/www/test_marches.py": 536,
+    "tests/www/test_marches.py": 548,
     "tests/www/test_beneficiaires.py": 535,
 }
 

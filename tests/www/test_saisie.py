@@ -23,6 +23,7 @@ from tests.factories import (
     UserFactory,
     siret_aleatoire,
 )
+from tests.requetes import assert_autant_de_requetes, requetes_de_l_envoi, requetes_de_la_page
 from www.saisie.forms.grille import GrilleFormSet
 
 pytestmark = pytest.mark.django_db
@@ -199,14 +200,17 @@ def test_le_choix_ne_propose_que_les_clauses_de_l_epci(client_agent, clause_a, c
     assert f'value="{mois_precedent(ce_mois):%Y-%m}"' in contenu
 
 
-@pytest.mark.parametrize("nombre", [2, 20])
-def test_nombre_de_requetes_du_choix(client_agent, epci_a, clause_a, nombre, django_assert_num_queries):
-    for _ in range(nombre - 1):
-        ClauseFactory(lot__marche__acheteur__epci=epci_a)
-    # session, user, savepoint, any clause?, the clauses with their contract and holder, release
-    with django_assert_num_queries(6):
-        reponse = client_agent.get(reverse("saisie:choisir"))
-    assert len(reponse.context["form"].fields["clause"].choices) == nombre + 1
+def test_nombre_de_requetes_du_choix_independant_du_nombre_de_clauses(client_agent, epci_a, clause_a):
+    def clauses_proposees(nombre):
+        reponse, requetes = requetes_de_la_page(client_agent, reverse("saisie:choisir"))
+        assert len(reponse.context["form"].fields["clause"].choices) == nombre + 1
+        return requetes
+
+    ClauseFactory(lot__marche__acheteur__epci=epci_a)
+    avec_n = clauses_proposees(2)
+    ClauseFactory.create_batch(18, lot__marche__acheteur__epci=epci_a)
+    avec_10_n = clauses_proposees(20)
+    assert_autant_de_requetes(avec_n, avec_10_n)
 
 
 def test_le_choix_redirige_vers_la_grille(client_agent, clause_a, mois):
@@ -818,23 +822,25 @@ def _remplir_clause(clause, mois, mois_avant, nombre):
         heures(clause, mois_avant, personne_sans_commune(), 20)
 
 
-@pytest.mark.parametrize("nombre", [10, 100])
-def test_nombre_de_requetes_de_la_grille(
-    client_agent, clause_a, mois, mois_avant, nombre, django_assert_num_queries
+def test_nombre_de_requetes_de_la_grille_independant_du_nombre_de_lignes(
+    client_agent, clause_a, mois, mois_avant
 ):
-    _remplir_clause(clause_a, mois, mois_avant, nombre)
-    # session, user, savepoint, clause, rows of both months, people offered, release
-    with django_assert_num_queries(7):
-        reponse = client_agent.get(url_grille(clause_a, mois))
-    assert len(reponse.context["formset"].forms) == nombre + 3
+    def lignes_de_la_grille(nombre):
+        reponse, requetes = requetes_de_la_page(client_agent, url_grille(clause_a, mois))
+        assert len(reponse.context["formset"].forms) == nombre + 3
+        return requetes
+
+    _remplir_clause(clause_a, mois, mois_avant, 10)
+    avec_n = lignes_de_la_grille(10)
+    _remplir_clause(clause_a, mois, mois_avant, 90)
+    avec_10_n = lignes_de_la_grille(100)
+    assert_autant_de_requetes(avec_n, avec_10_n)
 
 
-@pytest.mark.parametrize("nombre", [10, 100])
-def test_nombre_de_requetes_de_l_enregistrement(
-    client_agent, clause_a, mois, mois_avant, nombre, django_assert_num_queries
-):
-    _remplir_clause(clause_a, mois, mois_avant, nombre)
-    reponse, formset = grille(client_agent, clause_a, mois)
+def _enregistrer_toute_la_grille(client, clause, mois, mois_avant, nombre):
+    """`nombre` lines, half to update, half pre-filled to create, all sent at once: the SQL of the POST."""
+    _remplir_clause(clause, mois, mois_avant, nombre)
+    _, formset = grille(client, clause, mois)
     donnees = donnees_post(formset)
     for i, form in enumerate(formset):
         if form.rangee is not None:
@@ -842,17 +848,25 @@ def test_nombre_de_requetes_de_l_enregistrement(
         elif form.prerempli:
             remplir(donnees, i, heures="22")  # create a row for every pre-filled person
 
-    # session, user, savepoint, clause, rows, people offered; then the service: scope, savepoint, lock the
-    # clause, lock the people, existing rows, insert + history, update + history, release ×2
-    with django_assert_num_queries(17):
-        reponse = client_agent.post(url_grille(clause_a, mois), donnees)
+    reponse, requetes = requetes_de_l_envoi(client, url_grille(clause, mois), donnees)
 
     assert reponse.status_code == 302
     moitie = nombre // 2
     assert messages_de(reponse) == [
         f"{nombre} lignes enregistrées : {moitie} lignes créées, {moitie} lignes modifiées."
     ]
-    assert HeuresRealisees.objects.filter(mois=mois).count() == nombre
+    assert HeuresRealisees.objects.filter(clause=clause, mois=mois).count() == nombre
+    return requetes
+
+
+def test_nombre_de_requetes_de_l_enregistrement_independant_du_nombre_de_lignes(
+    client_agent, clause_a, mois, mois_avant
+):
+    # Two lots of the same contract: one grid of n lines, one of 10 n.
+    autre_lot = ClauseFactory(lot__marche=clause_a.lot.marche)
+    avec_n = _enregistrer_toute_la_grille(client_agent, clause_a, mois, mois_avant, 10)
+    avec_10_n = _enregistrer_toute_la_grille(client_agent, autre_lot, mois, mois_avant, 100)
+    assert_autant_de_requetes(avec_n, avec_10_n)
 
 
 def test_une_grande_grille_peut_etre_envoyee(settings):
