@@ -6,17 +6,144 @@ from django.db import connection
 
 from beneficiaires.enums import CodePublic, NiveauQualification, Sexe
 from insertion.enums import Modalite, Statut
+from portail.periodes import ajouter_mois, mois_courant, mois_precedent
 from tests.factories import (
     AcheteurFactory,
     BeneficiaireFactory,
     ClauseFactory,
+    CommuneFactory,
     EligibiliteFactory,
     EpciFactory,
     HeuresRealiseesFactory,
+    MarcheFactory,
     ObjectifFactory,
     SortieFactory,
     UserFactory,
 )
+
+# --- the cast: two EPCI, a contract on each, one account per role ------------------------------------
+# Every test module takes its people and objects from here (healthchecks' alice / bob / charlie), so that
+# "agent_a" means the same clerk of the same EPCI everywhere. A test that needs another variant builds it
+# under another, explicit name.
+
+# The cast's contracts started before every fixed month the tests declare hours for (2025 and 2026) and end
+# a year from now: they are in execution today, whenever the tests run.
+DEBUT_DES_MARCHES = datetime.date(2025, 1, 1)
+
+
+@pytest.fixture
+def epci_a():
+    return EpciFactory(nom="CC Alpha")
+
+
+@pytest.fixture
+def epci_b():
+    return EpciFactory(nom="CC Beta")
+
+
+@pytest.fixture
+def departement():
+    """Département staff: sees and does everything, validates the hours."""
+    return UserFactory(departement=True, first_name="Claire", last_name="Validatrice")
+
+
+@pytest.fixture
+def agent_a(epci_a):
+    """The clerk of EPCI A: enters the hours of A's contracts."""
+    return UserFactory(agent_epci=True, epci=epci_a, first_name="Paul", last_name="Saisisseur")
+
+
+@pytest.fixture
+def agent_b(epci_b):
+    return UserFactory(agent_epci=True, epci=epci_b)
+
+
+@pytest.fixture
+def lecteur():
+    """A reader of the whole Département: figures, no person."""
+    return UserFactory(lecteur=True)
+
+
+@pytest.fixture
+def lecteur_a(epci_a):
+    """A reader locked to EPCI A."""
+    return UserFactory(lecteur_epci=True, epci=epci_a)
+
+
+@pytest.fixture
+def superuser():
+    return UserFactory(admin=True)
+
+
+def _marche_en_cours(epci, **valeurs):
+    return MarcheFactory(
+        acheteur=AcheteurFactory(epci=epci),
+        date_notification=DEBUT_DES_MARCHES - datetime.timedelta(days=15),
+        date_debut=DEBUT_DES_MARCHES,
+        date_fin=ajouter_mois(mois_courant(), 12),
+        **valeurs,
+    )
+
+
+@pytest.fixture
+def marche_a(epci_a):
+    """A contract of a buyer of EPCI A, in execution today."""
+    return _marche_en_cours(epci_a, reference="2025-VOIRIE-07", objet="Réfection de la voirie communale")
+
+
+@pytest.fixture
+def clause_a(marche_a):
+    """The calibrated clause (833 h reserved) of lot 2 of marche_a."""
+    return ClauseFactory(
+        lot__marche=marche_a,
+        lot__numero=2,
+        lot__intitule="Terrassement",
+        lot__titulaire__raison_sociale="Terrassements du Loir",
+    )
+
+
+@pytest.fixture
+def marche_b(epci_b):
+    return _marche_en_cours(epci_b, reference="2025-ECOLE-03", objet="Extension de l'école élémentaire")
+
+
+@pytest.fixture
+def clause_b(marche_b):
+    return ClauseFactory(lot__marche=marche_b, lot__numero=1, lot__intitule="Gros œuvre")
+
+
+@pytest.fixture
+def personne_a(epci_a, clause_a):
+    """A person created by EPCI A, living there, with 35 declared hours on clause_a last month."""
+    personne = BeneficiaireFactory(
+        nom="Dupré", prenom="Maëlle", commune=CommuneFactory(epci=epci_a), cree_par_epci=epci_a
+    )
+    HeuresRealiseesFactory(
+        clause=clause_a, beneficiaire=personne, mois=mois_precedent(mois_courant()), heures=Decimal(35)
+    )
+    return personne
+
+
+# --- figures printed at the end of the run ---------------------------------------------------------
+
+_COMPTES = pytest.StashKey[dict]()
+
+
+@pytest.fixture
+def compter(request):
+    """Adds to a figure printed below the results (pairs of the access matrix, import arrows…): `libelle` holds
+    `{nombre}`, e.g. "Matrice d'accès : {nombre} couples URL × rôle vérifiés"."""
+    comptes = request.config.stash.setdefault(_COMPTES, {})
+
+    def ajouter(libelle: str, nombre: int):
+        comptes[libelle] = comptes.get(libelle, 0) + nombre
+
+    return ajouter
+
+
+def pytest_terminal_summary(terminalreporter):
+    for libelle, nombre in terminalreporter.config.stash.get(_COMPTES, {}).items():
+        terminalreporter.write_line(libelle.format(nombre=nombre))
 
 
 @pytest.fixture

@@ -53,8 +53,8 @@ def _label(modele):
 
 
 @pytest.fixture
-def superuser_client(client):
-    client.force_login(factories.UserFactory(admin=True))
+def superuser_client(client, superuser):
+    client.force_login(superuser)
     return client
 
 

@@ -14,6 +14,7 @@ from insertion.models import Clause, ParametresCalibrage
 from insertion.services import CalibrageInvalide, calibrer_clause
 from marches.enums import NatureMarche
 from tests.factories import AcheteurFactory, ClauseFactory, EpciFactory, LotFactory, UserFactory
+from tests.requetes import assert_autant_de_requetes, requetes_de_la_page
 from www.calibrage.forms import CalibrageForm
 
 pytestmark = pytest.mark.django_db
@@ -55,11 +56,6 @@ def parametres():
         NatureMarche.SERVICES: definir_parametres(NatureMarche.SERVICES, 60, 5, 28),
         NatureMarche.FOURNITURES: definir_parametres(NatureMarche.FOURNITURES, 20, 5, 28),
     }
-
-
-@pytest.fixture
-def departement():
-    return UserFactory(departement=True, first_name="Claire", last_name="Facilitatrice")
 
 
 def non_calibree(**kwargs):
@@ -512,9 +508,9 @@ def test_service_refuse_les_entrees_invalides(departement, entrees, message):
 
 
 @pytest.fixture
-def jeu():
-    """Two EPCI; uncalibrated clauses on both sides, calibrated ones that must not show."""
-    alpha, beta = EpciFactory(nom="CC Alpha"), EpciFactory(nom="CC Beta")
+def jeu(epci_a, epci_b):
+    """The cast's two EPCI; uncalibrated clauses on both sides, calibrated ones that must not show."""
+    alpha, beta = epci_a, epci_b
     mairie = AcheteurFactory(epci=alpha, nom="Mairie d'Alphaville")
     office = AcheteurFactory(epci=beta, nom="Office Beta Habitat")
     calibreur = AcheteurFactory(epci=beta, nom="Syndicat Toujours Calibré")
@@ -620,15 +616,10 @@ def test_etat_vide(client, departement):
 # --- who may ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("trait", ["agent_epci", "lecteur", "lecteur_epci"])
-def test_reserve_au_departement(client, jeu, trait):
+@pytest.mark.parametrize("qui", ["agent_a", "lecteur", "lecteur_a"])
+def test_reserve_au_departement(client, request, jeu, qui):
     # An agent of the clause's own EPCI, a reader of the whole Département, a reader of that EPCI: all 404.
-    user = (
-        UserFactory(**{trait: True})
-        if trait == "lecteur"
-        else UserFactory(**{trait: True, "epci": jeu["alpha"]})
-    )
-    client.force_login(user)
+    client.force_login(request.getfixturevalue(qui))
     assert client.get(URL_LISTE).status_code == 404
     assert client.get(url_calibrer(jeu["a1"])).status_code == 404
     assert enregistrer(client, jeu["a1"]).status_code == 404
@@ -652,14 +643,14 @@ def test_visiteur_anonyme_renvoye_vers_la_connexion(client, jeu):
     assert jeu["a1"].heures_reservees is None
 
 
-def test_boutons_de_la_page_marche(client, departement, jeu):
+def test_boutons_de_la_page_marche(client, departement, agent_a, jeu):
     calibree = ClauseFactory(lot__marche=jeu["a1"].lot.marche)
     url = reverse("marches:detail", args=[jeu["a1"].lot.marche_id])
     client.force_login(departement)
     page = client.get(url).content.decode()
     assert f'href="{url_calibrer(jeu["a1"])}">Calibrer<' in page
     assert f'href="{url_calibrer(calibree)}">Recalculer<' in page
-    client.force_login(UserFactory(agent_epci=True, epci=jeu["alpha"]))
+    client.force_login(agent_a)
     page = client.get(url).content.decode()
     assert "clause non calibrée" in page
     assert url_calibrer(jeu["a1"]) not in page
@@ -669,28 +660,30 @@ def test_boutons_de_la_page_marche(client, departement, jeu):
 # --- query counts --------------------------------------------------------------------------------
 
 
-def _clauses(nombre):
-    epcis = EpciFactory.create_batch(3)
-    acheteurs = [AcheteurFactory(epci=epci) for epci in epcis]
-    for i in range(nombre):
+def _clauses(acheteurs, debut, fin):
+    for i in range(debut, fin):
         non_calibree(lot__marche__acheteur=acheteurs[i % 3], lot__montant_ht=Decimal(10_000 * (i + 1)))
         ClauseFactory(lot__marche__acheteur=acheteurs[i % 3])  # calibrated: left out
 
 
-# session, user, savepoint (ATOMIC_REQUESTS), nature options, EPCI options, buyer options, count, rows, release
-REQUETES_LISTE = 9
-
-
-@pytest.mark.parametrize("nombre", [10, 100])
-def test_requetes_liste_independantes_du_nombre_de_clauses(
-    client, departement, django_assert_num_queries, nombre
-):
-    _clauses(nombre)
+def test_requetes_liste_independantes_du_nombre_de_clauses(client, departement):
+    acheteurs = [AcheteurFactory(epci=epci) for epci in EpciFactory.create_batch(3)]
     client.force_login(departement)
-    with django_assert_num_queries(REQUETES_LISTE):
-        response = client.get(URL_LISTE, {"sort": "-montant_ht"})
-    assert response.context["table"].paginator.count == nombre
-    assert len(response.context["table"].paginated_rows) == min(nombre, 50)
+    parametres = {"sort": "-montant_ht", "per_page": 100}
+
+    _clauses(acheteurs, 0, 10)
+    response, avec_n = requetes_de_la_page(client, URL_LISTE, parametres)
+    assert response.context["table"].paginator.count == 10
+    assert len(response.context["table"].paginated_rows) == 10
+
+    _clauses(acheteurs, 10, 100)
+    response, avec_10_n = requetes_de_la_page(client, URL_LISTE, parametres)
+    assert response.context["table"].paginator.count == 100
+    assert len(response.context["table"].paginated_rows) == 100
+    assert_autant_de_requetes(avec_n, avec_10_n)
+
+    par_defaut = client.get(URL_LISTE, {"sort": "-montant_ht"})
+    assert len(par_defaut.context["table"].paginated_rows) == 50  # pages of 50
 
 
 REQUETES_CALCULATEUR = 6  # session, user, savepoint, clause (with lot, contract, buyer), defaults, release

@@ -42,11 +42,6 @@ def mois(ce_mois):
     return mois_precedent(ce_mois)
 
 
-@pytest.fixture
-def epci():
-    return EpciFactory(nom="CC Loire Layon Aubance")
-
-
 def nouvelle_clause(epci, ce_mois):
     """A clause whose contract runs from about two years ago to a year from now."""
     clause = ClauseFactory(
@@ -55,21 +50,6 @@ def nouvelle_clause(epci, ce_mois):
         lot__marche__date_fin=ce_mois + datetime.timedelta(days=365),
     )
     return Clause.objects.select_related("lot__marche", "lot__titulaire").get(pk=clause.pk)
-
-
-@pytest.fixture
-def clause(epci, ce_mois):
-    return nouvelle_clause(epci, ce_mois)
-
-
-@pytest.fixture
-def agent(epci):
-    return UserFactory(agent_epci=True, epci=epci)
-
-
-@pytest.fixture
-def departement():
-    return UserFactory(departement=True)
 
 
 @pytest.fixture
@@ -98,10 +78,10 @@ def messages_de(exc_info):
 # --- creation, update, one row per key -------------------------------------------------------------
 
 
-def test_cree_une_ligne_par_personne_et_trace_l_historique(agent, clause, mois, personne):
+def test_cree_une_ligne_par_personne_et_trace_l_historique(agent_a, clause_a, mois, personne):
     autre = BeneficiaireFactory()
     resultat = enregistrer_heures(
-        user=agent, lignes=[ligne(clause, mois, personne, 35), ligne(clause, mois, autre, "12.5")]
+        user=agent_a, lignes=[ligne(clause_a, mois, personne, 35), ligne(clause_a, mois, autre, "12.5")]
     )
 
     assert (resultat.crees, resultat.modifiees, resultat.inchangees) == (2, 0, 0)
@@ -109,16 +89,16 @@ def test_cree_une_ligne_par_personne_et_trace_l_historique(agent, clause, mois, 
     assert (rangee.heures, rangee.statut, rangee.saisi_par, rangee.mois) == (
         H(35),
         Statut.DECLAREES,
-        agent,
+        agent_a,
         mois,
     )
-    assert rangee.history.get().history_user == agent
+    assert rangee.history.get().history_user == agent_a
 
 
-def test_une_seconde_saisie_met_a_jour_la_meme_ligne(agent, clause, mois, personne):
-    enregistrer_heures(user=agent, lignes=[ligne(clause, mois, personne, 35)])
+def test_une_seconde_saisie_met_a_jour_la_meme_ligne(agent_a, clause_a, mois, personne):
+    enregistrer_heures(user=agent_a, lignes=[ligne(clause_a, mois, personne, 35)])
     resultat = enregistrer_heures(
-        user=agent, lignes=[ligne(clause, mois, personne, 40, contrat=TypeContrat.CDI)]
+        user=agent_a, lignes=[ligne(clause_a, mois, personne, 40, contrat=TypeContrat.CDI)]
     )
 
     assert (resultat.crees, resultat.modifiees) == (0, 1)
@@ -127,43 +107,43 @@ def test_une_seconde_saisie_met_a_jour_la_meme_ligne(agent, clause, mois, person
     assert rangee.history.count() == 2
 
 
-def test_une_saisie_identique_ne_change_rien(agent, clause, mois, personne):
-    enregistrer_heures(user=agent, lignes=[ligne(clause, mois, personne, 35)])
-    resultat = enregistrer_heures(user=agent, lignes=[ligne(clause, mois, personne, "35.00")])
+def test_une_saisie_identique_ne_change_rien(agent_a, clause_a, mois, personne):
+    enregistrer_heures(user=agent_a, lignes=[ligne(clause_a, mois, personne, 35)])
+    resultat = enregistrer_heures(user=agent_a, lignes=[ligne(clause_a, mois, personne, "35.00")])
 
     assert (resultat.crees, resultat.modifiees, resultat.inchangees) == (0, 0, 1)
     assert HeuresRealisees.objects.get().history.count() == 1
 
 
-def test_autre_employeur_ou_autre_modalite_donne_une_autre_ligne(agent, clause, mois, personne):
+def test_autre_employeur_ou_autre_modalite_donne_une_autre_ligne(agent_a, clause_a, mois, personne):
     etti = EntrepriseFactory(siae=True)
     enregistrer_heures(
-        user=agent,
+        user=agent_a,
         lignes=[
-            ligne(clause, mois, personne, 20),
-            ligne(clause, mois, personne, 20, employeur=etti, modalite=Modalite.MISE_A_DISPOSITION),
-            ligne(clause, mois, personne, 10, modalite=Modalite.FORMATION),
+            ligne(clause_a, mois, personne, 20),
+            ligne(clause_a, mois, personne, 20, employeur=etti, modalite=Modalite.MISE_A_DISPOSITION),
+            ligne(clause_a, mois, personne, 10, modalite=Modalite.FORMATION),
         ],
     )
     assert HeuresRealisees.objects.count() == 3
 
 
-def test_la_meme_ligne_deux_fois_dans_une_saisie_est_refusee(agent, clause, mois, personne):
+def test_la_meme_ligne_deux_fois_dans_une_saisie_est_refusee(agent_a, clause_a, mois, personne):
     with pytest.raises(SaisieInvalide) as exc_info:
         enregistrer_heures(
-            user=agent, lignes=[ligne(clause, mois, personne, 20), ligne(clause, mois, personne, 30)]
+            user=agent_a, lignes=[ligne(clause_a, mois, personne, 20), ligne(clause_a, mois, personne, 30)]
         )
     assert exc_info.value.erreurs[0].index == 1
     assert "apparaît deux fois" in messages_de(exc_info)[0]
     assert not HeuresRealisees.objects.exists()
 
 
-def test_une_ligne_en_erreur_et_rien_n_est_ecrit(agent, clause, mois, personne, ce_mois):
-    bonne = ligne(clause, mois, BeneficiaireFactory(), 35)
-    future = ligne(clause, mois_suivant(ce_mois), personne, 35)
+def test_une_ligne_en_erreur_et_rien_n_est_ecrit(agent_a, clause_a, mois, personne, ce_mois):
+    bonne = ligne(clause_a, mois, BeneficiaireFactory(), 35)
+    future = ligne(clause_a, mois_suivant(ce_mois), personne, 35)
 
     with pytest.raises(SaisieInvalide) as exc_info:
-        enregistrer_heures(user=agent, lignes=[bonne, future])
+        enregistrer_heures(user=agent_a, lignes=[bonne, future])
 
     assert [e.index for e in exc_info.value.erreurs] == [1]
     assert not HeuresRealisees.objects.exists()
@@ -172,31 +152,31 @@ def test_une_ligne_en_erreur_et_rien_n_est_ecrit(agent, clause, mois, personne, 
 # --- periods --------------------------------------------------------------------------------------
 
 
-def test_mois_futur_refuse_mois_courant_accepte(agent, clause, personne, ce_mois):
+def test_mois_futur_refuse_mois_courant_accepte(agent_a, clause_a, personne, ce_mois):
     with pytest.raises(SaisieInvalide) as exc_info:
-        enregistrer_heures(user=agent, lignes=[ligne(clause, mois_suivant(ce_mois), personne, 10)])
+        enregistrer_heures(user=agent_a, lignes=[ligne(clause_a, mois_suivant(ce_mois), personne, 10)])
     assert "ce mois n'est pas commencé" in messages_de(exc_info)[0]
 
-    enregistrer_heures(user=agent, lignes=[ligne(clause, ce_mois, personne, 10)])
+    enregistrer_heures(user=agent_a, lignes=[ligne(clause_a, ce_mois, personne, 10)])
     assert HeuresRealisees.objects.get().mois == ce_mois
 
 
-def test_mois_hors_execution_refuse(agent, clause, personne):
-    marche = clause.lot.marche
+def test_mois_hors_execution_refuse(agent_a, clause_a, personne):
+    marche = clause_a.lot.marche
     avant = mois_precedent(marche.date_debut.replace(day=1))
     with pytest.raises(SaisieInvalide) as exc_info:
-        enregistrer_heures(user=agent, lignes=[ligne(clause, avant, personne, 10)])
+        enregistrer_heures(user=agent_a, lignes=[ligne(clause_a, avant, personne, 10)])
 
     message = messages_de(exc_info)[0]
     assert "hors de la période d'exécution" in message
     assert f"du {marche.date_debut:%d/%m/%Y} au {marche.date_fin:%d/%m/%Y}" in message
     # The first month of execution is accepted even when the contract starts mid-month.
-    enregistrer_heures(user=agent, lignes=[ligne(clause, marche.date_debut.replace(day=1), personne, 10)])
+    enregistrer_heures(user=agent_a, lignes=[ligne(clause_a, marche.date_debut.replace(day=1), personne, 10)])
     assert HeuresRealisees.objects.count() == 1
 
 
-def test_mois_apres_la_fin_d_execution_refuse(agent, epci, personne, ce_mois):
-    clause = nouvelle_clause(epci, ce_mois)
+def test_mois_apres_la_fin_d_execution_refuse(agent_a, epci_a, personne, ce_mois):
+    clause = nouvelle_clause(epci_a, ce_mois)
     marche = clause.lot.marche
     marche.date_debut, marche.date_fin = (
         ce_mois - datetime.timedelta(days=400),
@@ -205,23 +185,23 @@ def test_mois_apres_la_fin_d_execution_refuse(agent, epci, personne, ce_mois):
     marche.save()
     apres = mois_suivant(marche.date_fin)
     with pytest.raises(SaisieInvalide, match="hors de la période d'exécution"):
-        enregistrer_heures(user=agent, lignes=[ligne(clause, apres, personne, 10)])
+        enregistrer_heures(user=agent_a, lignes=[ligne(clause, apres, personne, 10)])
 
 
 # --- monthly totals -------------------------------------------------------------------------------
 
 
 def test_plus_de_250_heures_par_mois_tous_marches_confondus_refuse(
-    agent, epci, clause, mois, personne, ce_mois
+    agent_a, epci_a, clause_a, mois, personne, ce_mois
 ):
-    autre_clause = nouvelle_clause(epci, ce_mois)
+    autre_clause = nouvelle_clause(epci_a, ce_mois)
     HeuresRealiseesFactory(
         clause=autre_clause, beneficiaire=personne, mois=mois, heures=H(200), validees=True
     )
 
     with pytest.raises(SaisieInvalide) as exc_info:
         enregistrer_heures(
-            user=agent, lignes=[ligne(clause, mois, personne, "50.5")], confirmer_depassement=True
+            user=agent_a, lignes=[ligne(clause_a, mois, personne, "50.5")], confirmer_depassement=True
         )
 
     assert not exc_info.value.confirmation_requise
@@ -230,67 +210,69 @@ def test_plus_de_250_heures_par_mois_tous_marches_confondus_refuse(
     assert HeuresRealisees.objects.count() == 1
 
 
-def test_250_heures_exactement_demande_confirmation_sans_refus(agent, clause, mois, personne):
+def test_250_heures_exactement_demande_confirmation_sans_refus(agent_a, clause_a, mois, personne):
     with pytest.raises(SaisieInvalide) as exc_info:
         enregistrer_heures(
-            user=agent,
+            user=agent_a,
             lignes=[
-                ligne(clause, mois, personne, 150),
-                ligne(clause, mois, personne, 100, modalite=Modalite.FORMATION),
+                ligne(clause_a, mois, personne, 150),
+                ligne(clause_a, mois, personne, 100, modalite=Modalite.FORMATION),
             ],
         )
     assert exc_info.value.confirmation_requise
 
     enregistrer_heures(
-        user=agent,
+        user=agent_a,
         lignes=[
-            ligne(clause, mois, personne, 150),
-            ligne(clause, mois, personne, 100, modalite=Modalite.FORMATION),
+            ligne(clause_a, mois, personne, 150),
+            ligne(clause_a, mois, personne, 100, modalite=Modalite.FORMATION),
         ],
         confirmer_depassement=True,
     )
     assert HeuresRealisees.objects.count() == 2
 
 
-def test_plus_de_160_heures_demande_une_confirmation(agent, clause, mois, personne):
+def test_plus_de_160_heures_demande_une_confirmation(agent_a, clause_a, mois, personne):
     with pytest.raises(SaisieInvalide) as exc_info:
-        enregistrer_heures(user=agent, lignes=[ligne(clause, mois, personne, 161)])
+        enregistrer_heures(user=agent_a, lignes=[ligne(clause_a, mois, personne, 161)])
 
     assert exc_info.value.confirmation_requise
     assert "totalise 161\xa0h" in messages_de(exc_info)[0]
     assert not HeuresRealisees.objects.exists()
 
     resultat = enregistrer_heures(
-        user=agent, lignes=[ligne(clause, mois, personne, 161)], confirmer_depassement=True
+        user=agent_a, lignes=[ligne(clause_a, mois, personne, 161)], confirmer_depassement=True
     )
     assert resultat.crees == 1
     assert resultat.alertes and "161\xa0h" in resultat.alertes[0]
 
 
-def test_160_heures_passent_sans_confirmation(agent, clause, mois, personne):
-    assert enregistrer_heures(user=agent, lignes=[ligne(clause, mois, personne, 160)]).crees == 1
+def test_160_heures_passent_sans_confirmation(agent_a, clause_a, mois, personne):
+    assert enregistrer_heures(user=agent_a, lignes=[ligne(clause_a, mois, personne, 160)]).crees == 1
 
 
-def test_les_heures_rejetees_ne_comptent_pas_dans_le_total(agent, epci, clause, mois, personne, ce_mois):
-    autre_clause = nouvelle_clause(epci, ce_mois)
+def test_les_heures_rejetees_ne_comptent_pas_dans_le_total(
+    agent_a, epci_a, clause_a, mois, personne, ce_mois
+):
+    autre_clause = nouvelle_clause(epci_a, ce_mois)
     HeuresRealiseesFactory(
         clause=autre_clause, beneficiaire=personne, mois=mois, heures=H(200), rejetees=True
     )
 
-    assert enregistrer_heures(user=agent, lignes=[ligne(clause, mois, personne, 100)]).crees == 1
+    assert enregistrer_heures(user=agent_a, lignes=[ligne(clause_a, mois, personne, 100)]).crees == 1
 
 
-def test_la_ligne_remplacee_ne_compte_pas_deux_fois(agent, clause, mois, personne):
-    enregistrer_heures(user=agent, lignes=[ligne(clause, mois, personne, 150)])
+def test_la_ligne_remplacee_ne_compte_pas_deux_fois(agent_a, clause_a, mois, personne):
+    enregistrer_heures(user=agent_a, lignes=[ligne(clause_a, mois, personne, 150)])
     # 150 h replaced by 155 h: 155 h in the month, not 305 h.
-    assert enregistrer_heures(user=agent, lignes=[ligne(clause, mois, personne, 155)]).modifiees == 1
+    assert enregistrer_heures(user=agent_a, lignes=[ligne(clause_a, mois, personne, 155)]).modifiees == 1
 
 
-def test_les_heures_supprimees_ne_comptent_pas_dans_le_total(agent, clause, mois, personne):
-    ancienne = HeuresRealiseesFactory(clause=clause, beneficiaire=personne, mois=mois, heures=H(150))
+def test_les_heures_supprimees_ne_comptent_pas_dans_le_total(agent_a, clause_a, mois, personne):
+    ancienne = HeuresRealiseesFactory(clause=clause_a, beneficiaire=personne, mois=mois, heures=H(150))
     resultat = enregistrer_heures(
-        user=agent,
-        lignes=[ligne(clause, mois, personne, 150, modalite=Modalite.FORMATION)],
+        user=agent_a,
+        lignes=[ligne(clause_a, mois, personne, 150, modalite=Modalite.FORMATION)],
         suppressions=[ancienne],
     )
     assert (resultat.crees, resultat.supprimees) == (1, 1)
@@ -300,26 +282,28 @@ def test_les_heures_supprimees_ne_comptent_pas_dans_le_total(agent, clause, mois
 # --- statuses -------------------------------------------------------------------------------------
 
 
-def test_ligne_validee_verrouillee_pour_l_epci(agent, clause, mois, personne):
+def test_ligne_validee_verrouillee_pour_l_epci(agent_a, clause_a, mois, personne):
     validee = HeuresRealiseesFactory(
-        clause=clause, beneficiaire=personne, mois=mois, heures=H(30), validees=True
+        clause=clause_a, beneficiaire=personne, mois=mois, heures=H(30), validees=True
     )
 
     with pytest.raises(SaisieInvalide) as exc_info:
-        enregistrer_heures(user=agent, lignes=[ligne(clause, mois, personne, 35)])
+        enregistrer_heures(user=agent_a, lignes=[ligne(clause_a, mois, personne, 35)])
     assert "déjà validées par le Département" in messages_de(exc_info)[0]
 
     with pytest.raises(SaisieInvalide, match="ne peuvent pas être supprimées"):
-        enregistrer_heures(user=agent, lignes=[], suppressions=[validee])
+        enregistrer_heures(user=agent_a, lignes=[], suppressions=[validee])
 
     validee.refresh_from_db()
     assert (validee.heures, validee.statut) == (H(30), Statut.VALIDEES)
 
 
-def test_le_departement_corrige_une_ligne_validee_qui_redevient_declaree(departement, clause, mois, personne):
-    HeuresRealiseesFactory(clause=clause, beneficiaire=personne, mois=mois, heures=H(30), validees=True)
+def test_le_departement_corrige_une_ligne_validee_qui_redevient_declaree(
+    departement, clause_a, mois, personne
+):
+    HeuresRealiseesFactory(clause=clause_a, beneficiaire=personne, mois=mois, heures=H(30), validees=True)
 
-    enregistrer_heures(user=departement, lignes=[ligne(clause, mois, personne, 35)])
+    enregistrer_heures(user=departement, lignes=[ligne(clause_a, mois, personne, 35)])
 
     rangee = HeuresRealisees.objects.get()
     assert (rangee.heures, rangee.statut, rangee.valide_par, rangee.valide_le) == (
@@ -330,10 +314,10 @@ def test_le_departement_corrige_une_ligne_validee_qui_redevient_declaree(departe
     )
 
 
-def test_une_ligne_rejetee_corrigee_est_declaree_a_nouveau(agent, clause, mois, personne):
-    HeuresRealiseesFactory(clause=clause, beneficiaire=personne, mois=mois, heures=H(30), rejetees=True)
+def test_une_ligne_rejetee_corrigee_est_declaree_a_nouveau(agent_a, clause_a, mois, personne):
+    HeuresRealiseesFactory(clause=clause_a, beneficiaire=personne, mois=mois, heures=H(30), rejetees=True)
 
-    assert enregistrer_heures(user=agent, lignes=[ligne(clause, mois, personne, 25)]).modifiees == 1
+    assert enregistrer_heures(user=agent_a, lignes=[ligne(clause_a, mois, personne, 25)]).modifiees == 1
 
     rangee = HeuresRealisees.objects.get()
     assert (rangee.heures, rangee.statut, rangee.motif_rejet) == (H(25), Statut.DECLAREES, "")
@@ -342,23 +326,21 @@ def test_une_ligne_rejetee_corrigee_est_declaree_a_nouveau(agent, clause, mois, 
 # --- scope ----------------------------------------------------------------------------------------
 
 
-def test_un_agent_d_un_autre_epci_ne_declare_pas(clause, mois, personne):
+def test_un_agent_d_un_autre_epci_ne_declare_pas(clause_a, mois, personne):
     with pytest.raises(PermissionDenied):
-        enregistrer_heures(user=UserFactory(agent_epci=True), lignes=[ligne(clause, mois, personne, 10)])
+        enregistrer_heures(user=UserFactory(agent_epci=True), lignes=[ligne(clause_a, mois, personne, 10)])
     assert not HeuresRealisees.objects.exists()
 
 
-def test_un_lecteur_ne_declare_pas(epci, clause, mois, personne):
+def test_un_lecteur_ne_declare_pas(lecteur_a, clause_a, mois, personne):
     with pytest.raises(PermissionDenied):
-        enregistrer_heures(
-            user=UserFactory(lecteur_epci=True, epci=epci), lignes=[ligne(clause, mois, personne, 10)]
-        )
+        enregistrer_heures(user=lecteur_a, lignes=[ligne(clause_a, mois, personne, 10)])
 
 
-def test_un_agent_ne_supprime_pas_les_heures_d_un_autre_epci(agent, mois, personne, ce_mois):
+def test_un_agent_ne_supprime_pas_les_heures_d_un_autre_epci(agent_a, mois, personne, ce_mois):
     ailleurs = HeuresRealiseesFactory(clause=nouvelle_clause(EpciFactory(), ce_mois), mois=mois)
     with pytest.raises(PermissionDenied):
-        enregistrer_heures(user=agent, lignes=[], suppressions=[ailleurs])
+        enregistrer_heures(user=agent_a, lignes=[], suppressions=[ailleurs])
     assert HeuresRealisees.objects.filter(pk=ailleurs.pk).exists()
 
 
@@ -378,11 +360,11 @@ def donnees_de_reference_restaurees(django_db_blocker):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_deux_agents_enregistrent_la_meme_ligne_en_meme_temps(
-    donnees_de_reference_restaurees, sur_postgresql, epci, ce_mois, mois
+    donnees_de_reference_restaurees, sur_postgresql, epci_a, ce_mois, mois
 ):
-    clause = nouvelle_clause(epci, ce_mois)
+    clause = nouvelle_clause(epci_a, ce_mois)
     personne = BeneficiaireFactory()
-    agents = [UserFactory(agent_epci=True, epci=epci) for _ in range(2)]
+    agents = [UserFactory(agent_epci=True, epci=epci_a) for _ in range(2)]
 
     mois_essayes = [mois, mois_precedent(mois), mois_precedent(mois_precedent(mois))]
     for mois_tour, valeurs in zip(
@@ -421,13 +403,13 @@ def test_deux_agents_enregistrent_la_meme_ligne_en_meme_temps(
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_une_validation_en_cours_verrouille_la_ligne_pour_l_agent(
-    donnees_de_reference_restaurees, sur_postgresql, epci, ce_mois, mois
+    donnees_de_reference_restaurees, sur_postgresql, epci_a, ce_mois, mois
 ):
     """The Département validates a row while a clerk changes it: the clerk waits, then sees it validated."""
-    clause = nouvelle_clause(epci, ce_mois)
+    clause = nouvelle_clause(epci_a, ce_mois)
     personne = BeneficiaireFactory()
     rangee = HeuresRealiseesFactory(clause=clause, beneficiaire=personne, mois=mois, heures=H(30))
-    agent, departement = UserFactory(agent_epci=True, epci=epci), UserFactory(departement=True)
+    agent, departement = UserFactory(agent_epci=True, epci=epci_a), UserFactory(departement=True)
     validation_faite, fin_de_validation = threading.Event(), threading.Event()
     saisie_lancee = threading.Event()
     erreurs, refus = [], []

@@ -13,12 +13,9 @@ from beneficiaires.enums import CategorieSortie, CodePublic
 from beneficiaires.models import Sortie
 from tests.factories import (
     BeneficiaireFactory,
-    ClauseFactory,
     EligibiliteFactory,
-    EpciFactory,
     HeuresRealiseesFactory,
     SortieFactory,
-    UserFactory,
 )
 from www.beneficiaires.forms import SortieForm
 
@@ -50,46 +47,6 @@ def url_modif(personne, sortie):
 def mois(indice):
     """The indice-th month from January 2018."""
     return datetime.date(2018 + indice // 12, indice % 12 + 1, 1)
-
-
-@pytest.fixture
-def epci_a():
-    return EpciFactory(nom="Communauté de communes Alpha")
-
-
-@pytest.fixture
-def epci_b():
-    return EpciFactory(nom="Communauté de communes Bêta")
-
-
-@pytest.fixture
-def clause_a(epci_a):
-    return ClauseFactory(lot__marche__acheteur__epci=epci_a, lot__marche__reference="REF-ALPHA-01")
-
-
-@pytest.fixture
-def clause_b(epci_b):
-    return ClauseFactory(lot__marche__acheteur__epci=epci_b, lot__marche__reference="REF-BETA-02")
-
-
-@pytest.fixture
-def departement():
-    return UserFactory(departement=True)
-
-
-@pytest.fixture
-def agent_a(epci_a):
-    return UserFactory(agent_epci=True, epci=epci_a)
-
-
-@pytest.fixture
-def lecteur():
-    return UserFactory(lecteur=True)
-
-
-@pytest.fixture
-def lecteur_epci_a(epci_a):
-    return UserFactory(lecteur_epci=True, epci=epci_a)
 
 
 @pytest.fixture
@@ -162,7 +119,7 @@ def test_liste_agent_epci_voit_son_perimetre_et_ses_heures(client, agent_a, pers
     assert "Exporter" not in contenu
 
 
-@pytest.mark.parametrize("utilisateur", ["lecteur", "lecteur_epci_a"])
+@pytest.mark.parametrize("utilisateur", ["lecteur", "lecteur_a"])
 def test_liste_interdite_aux_lecteurs(client, request, utilisateur, personnes):
     client.force_login(request.getfixturevalue(utilisateur))
     response = client.get(url_liste())
@@ -287,7 +244,7 @@ def test_liste_export_refuse_a_l_agent_epci(client, agent_a, personnes, format_e
 # --- file ----------------------------------------------------------------------------------------
 
 
-def test_fiche_departement_voit_toute_la_personne(client, departement, personnes):
+def test_fiche_departement_voit_toute_la_personne(client, departement, personnes, marche_a, marche_b):
     personne_heures_a, _, personne_b = personnes
     personne_heures_a.nom = "Lefèvre-Durand"
     personne_heures_a.save()
@@ -296,8 +253,8 @@ def test_fiche_departement_voit_toute_la_personne(client, departement, personnes
     response = client.get(url_fiche(personne_heures_a))
     assert response.status_code == 200
     contenu = response.content.decode()
-    assert "REF-ALPHA-01" in contenu
-    assert "REF-BETA-02" in contenu
+    assert marche_a.reference in contenu
+    assert marche_b.reference in contenu
     assert "42,75\xa0h" in contenu  # validated on every contract
     assert "Heures déjà déclarées sur un autre marché." in contenu  # rejection reason
     assert "CDI de charpentier" in contenu
@@ -335,7 +292,9 @@ def test_fiche_identite_et_publics(client, departement):
     assert contenu.count("en cours</span>") == 1
 
 
-def test_fiche_agent_epci_ne_voit_que_ses_heures_et_pas_les_sorties(client, agent_a, personnes):
+def test_fiche_agent_epci_ne_voit_que_ses_heures_et_pas_les_sorties(
+    client, agent_a, personnes, marche_a, marche_b
+):
     personne_heures_a, personne_creee_a, _ = personnes
     client.force_login(agent_a)
     assert client.get(url_fiche(personne_creee_a)).status_code == 200
@@ -343,8 +302,8 @@ def test_fiche_agent_epci_ne_voit_que_ses_heures_et_pas_les_sorties(client, agen
     assert response.status_code == 200
     contenu = response.content.decode()
     assert "Lefèvre" in contenu
-    assert "REF-ALPHA-01" in contenu
-    assert "REF-BETA-02" not in contenu
+    assert marche_a.reference in contenu
+    assert marche_b.reference not in contenu
     assert "30,25" not in contenu
     assert "12,5\xa0h" in contenu
     assert "42,75" not in contenu
@@ -361,7 +320,7 @@ def test_fiche_agent_d_un_autre_epci_404(client, agent_a, personnes):
     assert b"Zidane" not in response.content
 
 
-@pytest.mark.parametrize("utilisateur", ["lecteur", "lecteur_epci_a"])
+@pytest.mark.parametrize("utilisateur", ["lecteur", "lecteur_a"])
 def test_fiche_interdite_aux_lecteurs(client, request, utilisateur, personnes):
     client.force_login(request.getfixturevalue(utilisateur))
     for personne in personnes:
@@ -487,7 +446,7 @@ def test_sortie_en_double_donne_une_erreur_en_francais(client, departement, pers
     assert personne_heures_a.sorties.count() == 2
 
 
-@pytest.mark.parametrize("utilisateur", ["agent_a", "lecteur", "lecteur_epci_a"])
+@pytest.mark.parametrize("utilisateur", ["agent_a", "lecteur", "lecteur_a"])
 def test_sortie_interdite_hors_departement(client, request, utilisateur, personne_heures_a, personne_creee_a):
     client.force_login(request.getfixturevalue(utilisateur))
     sortie = personne_heures_a.sorties.get()

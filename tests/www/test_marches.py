@@ -16,12 +16,12 @@ from tests.factories import (
     AcheteurFactory,
     BeneficiaireFactory,
     ClauseFactory,
-    EpciFactory,
     HeuresRealiseesFactory,
     LotFactory,
     MarcheFactory,
     UserFactory,
 )
+from tests.requetes import assert_autant_de_requetes, requetes_de_la_page
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +47,9 @@ def cellules(response, reference):
 
 
 @pytest.fixture
-def jeu():
-    """Two EPCI. Alpha: a finished, a running and an upcoming contract with clauses, one without clause.
+def jeu(epci_a, epci_b):
+    """The cast's two EPCI. Alpha: a finished, a running and an upcoming contract with clauses, one without
+    clause.
 
     Hours (hand-computed):
       A-001: reserved 1 000; validated 120 + 80 = 200; declared 50; rejected 30 (left out) → 20,0 %
@@ -57,7 +58,7 @@ def jeu():
       B-001 (Beta): reserved 600; validated 300 → 50,0 %
     """
     aujourd_hui = timezone.localdate()
-    alpha, beta = EpciFactory(nom="CC Alpha"), EpciFactory(nom="CC Beta")
+    alpha, beta = epci_a, epci_b
     mairie = AcheteurFactory(epci=alpha, nom="Mairie de Pommeraye-Témoin")
     bailleur = AcheteurFactory(epci=alpha, nom="Office Alpha Habitat")
     achat_beta = AcheteurFactory(epci=beta, nom="Ville de Beaufort-Secrète")
@@ -127,11 +128,6 @@ def jeu():
         "clause_a2": a2_lot1,
         "clause_a3": a3,
         "personne": personne,
-        "agent_alpha": UserFactory(agent_epci=True, epci=alpha),
-        "agent_beta": UserFactory(agent_epci=True, epci=beta),
-        "departement": UserFactory(departement=True),
-        "lecteur_alpha": UserFactory(lecteur_epci=True, epci=alpha),
-        "lecteur": UserFactory(lecteur=True),
     }
 
 
@@ -143,8 +139,8 @@ def get(client, user, url, **params):
 # --- scope ---------------------------------------------------------------------------------------
 
 
-def test_agent_voit_les_marches_avec_clause_de_son_epci(client, jeu):
-    response = get(client, jeu["agent_alpha"], URL_LISTE)
+def test_agent_voit_les_marches_avec_clause_de_son_epci(client, jeu, agent_a):
+    response = get(client, agent_a, URL_LISTE)
     assert response.status_code == 200
     assert sorted(references(response)) == ["A-001", "A-002", "A-003"]
     html = response.content.decode()
@@ -154,8 +150,8 @@ def test_agent_voit_les_marches_avec_clause_de_son_epci(client, jeu):
     assert ">EPCI<" not in html  # no EPCI column
 
 
-def test_le_filtre_acheteur_ne_propose_que_les_acheteurs_du_perimetre(client, jeu):
-    html = get(client, jeu["agent_alpha"], URL_LISTE).content.decode()
+def test_le_filtre_acheteur_ne_propose_que_les_acheteurs_du_perimetre(client, jeu, agent_a, departement):
+    html = get(client, agent_a, URL_LISTE).content.decode()
     assert "Mairie de Pommeraye-Témoin" in html
     assert "Office Alpha Habitat" in html
     assert "Ville de Beaufort-Secrète" not in html
@@ -163,37 +159,37 @@ def test_le_filtre_acheteur_ne_propose_que_les_acheteurs_du_perimetre(client, je
     assert '<option value="2023">' in html
     assert '<option value="2019">' not in html
 
-    html_dep = get(client, jeu["departement"], URL_LISTE).content.decode()
+    html_dep = get(client, departement, URL_LISTE).content.decode()
     assert "Ville de Beaufort-Secrète" in html_dep
     assert '<option value="2019">' in html_dep
 
 
-def test_departement_voit_tout_avec_le_filtre_epci(client, jeu):
-    response = get(client, jeu["departement"], URL_LISTE)
+def test_departement_voit_tout_avec_le_filtre_epci(client, jeu, departement):
+    response = get(client, departement, URL_LISTE)
     assert sorted(references(response)) == ["A-001", "A-002", "A-003", "B-001"]
     formulaire = response.context["filtre"].form
     assert list(formulaire.fields["epci"].queryset) == [jeu["alpha"], jeu["beta"]]
     assert cellules(response, "B-001")["epci"] == "CC Beta"
 
-    filtre = get(client, jeu["departement"], URL_LISTE, epci=jeu["beta"].pk)
+    filtre = get(client, departement, URL_LISTE, epci=jeu["beta"].pk)
     assert references(filtre) == ["B-001"]
 
 
-def test_lecteur_d_un_epci_est_limite_a_son_epci(client, jeu):
-    response = get(client, jeu["lecteur_alpha"], URL_LISTE)
+def test_lecteur_d_un_epci_est_limite_a_son_epci(client, jeu, lecteur_a):
+    response = get(client, lecteur_a, URL_LISTE)
     assert response.status_code == 200
     assert sorted(references(response)) == ["A-001", "A-002", "A-003"]
     assert "Ville de Beaufort-Secrète" not in response.content.decode()
-    assert get(client, jeu["lecteur_alpha"], url_marche(jeu["b1"])).status_code == 404
+    assert get(client, lecteur_a, url_marche(jeu["b1"])).status_code == 404
 
 
-def test_lecteur_sans_epci_voit_tout_sans_donnees_personnelles(client, jeu):
-    response = get(client, jeu["lecteur"], URL_LISTE)
+def test_lecteur_sans_epci_voit_tout_sans_donnees_personnelles(client, jeu, lecteur):
+    response = get(client, lecteur, URL_LISTE)
     assert sorted(references(response)) == ["A-001", "A-002", "A-003", "B-001"]
     html = response.content.decode()
     assert 'name="epci"' in html  # sees every EPCI, so may filter on them
     assert "Tartempion" not in html
-    page = get(client, jeu["lecteur"], url_marche(jeu["a1"])).content.decode()
+    page = get(client, lecteur, url_marche(jeu["a1"])).content.decode()
     assert "Tartempion" not in page
     assert "Honorine" not in page
 
@@ -208,8 +204,8 @@ def test_visiteur_anonyme_renvoye_vers_la_connexion(client, jeu):
 # --- hours per row -------------------------------------------------------------------------------
 
 
-def test_heures_et_taux_par_marche(client, jeu):
-    response = get(client, jeu["agent_alpha"], URL_LISTE)
+def test_heures_et_taux_par_marche(client, jeu, agent_a):
+    response = get(client, agent_a, URL_LISTE)
     lignes = {ligne.record.reference: ligne.record for ligne in response.context["table"].paginated_rows}
     attendu = {
         "A-001": (Decimal(1000), Decimal(50), Decimal(200)),
@@ -252,23 +248,23 @@ def test_heures_et_taux_par_marche(client, jeu):
         ({"recherche": "a-003"}, ["A-003"]),
     ],
 )
-def test_filtres(client, jeu, params, attendu):
-    assert references(get(client, jeu["agent_alpha"], URL_LISTE, **params)) == attendu
+def test_filtres(client, jeu, agent_a, params, attendu):
+    assert references(get(client, agent_a, URL_LISTE, **params)) == attendu
 
 
-def test_filtre_annee_sur_une_annee_a_cheval(client, jeu):
+def test_filtre_annee_sur_une_annee_a_cheval(client, jeu, agent_a):
     annee = timezone.localdate().year + 1  # A-002 ends and A-003 runs next year
-    response = get(client, jeu["agent_alpha"], URL_LISTE, annee=str(annee))
+    response = get(client, agent_a, URL_LISTE, annee=str(annee))
     assert sorted(references(response)) == ["A-002", "A-003"]
 
 
-def test_filtre_acheteur(client, jeu):
-    response = get(client, jeu["agent_alpha"], URL_LISTE, acheteur=jeu["mairie"].pk)
+def test_filtre_acheteur(client, jeu, agent_a):
+    response = get(client, agent_a, URL_LISTE, acheteur=jeu["mairie"].pk)
     assert sorted(references(response)) == ["A-001", "A-003"]
 
 
-def test_filtre_acheteur_d_un_autre_epci_refuse(client, jeu):
-    response = get(client, jeu["agent_alpha"], URL_LISTE, acheteur=jeu["achat_beta"].pk)
+def test_filtre_acheteur_d_un_autre_epci_refuse(client, jeu, agent_a):
+    response = get(client, agent_a, URL_LISTE, acheteur=jeu["achat_beta"].pk)
     assert response.status_code == 200
     assert references(response) == []
     html = response.content.decode()
@@ -277,8 +273,8 @@ def test_filtre_acheteur_d_un_autre_epci_refuse(client, jeu):
     assert "B-001" not in html
 
 
-def test_etat_vide(client, jeu):
-    html = get(client, jeu["agent_alpha"], URL_LISTE, recherche="introuvable").content.decode()
+def test_etat_vide(client, jeu, agent_a):
+    html = get(client, agent_a, URL_LISTE, recherche="introuvable").content.decode()
     assert "Aucun marché ne correspond à ces critères." in html
     agent_sans_marche = UserFactory(agent_epci=True)
     html = get(client, agent_sans_marche, URL_LISTE).content.decode()
@@ -299,31 +295,31 @@ def test_etat_vide(client, jeu):
         ("reference", ["A-001", "A-002", "A-003"]),
     ],
 )
-def test_tri(client, jeu, tri, attendu):
-    response = get(client, jeu["agent_alpha"], URL_LISTE, sort=tri)
+def test_tri(client, jeu, agent_a, tri, attendu):
+    response = get(client, agent_a, URL_LISTE, sort=tri)
     assert references(response) == attendu
     colonne = tri.lstrip("-")
     assert 'aria-sort="' in response.content.decode()
     assert response.context["table"].columns[colonne].is_ordered
 
 
-def test_pagination_par_25(client, jeu):
+def test_pagination_par_25(client, jeu, agent_a):
     acheteur = jeu["mairie"]
     for _ in range(30):
         ClauseFactory(lot__marche__acheteur=acheteur)
-    response = get(client, jeu["agent_alpha"], URL_LISTE)
+    response = get(client, agent_a, URL_LISTE)
     assert len(references(response)) == 25
     assert response.context["table"].paginator.count == 33
     assert "33 marchés" in response.content.decode()
-    assert len(references(get(client, jeu["agent_alpha"], URL_LISTE, page=2))) == 8
-    assert len(references(get(client, jeu["agent_alpha"], URL_LISTE, page=99))) == 8  # last page
+    assert len(references(get(client, agent_a, URL_LISTE, page=2))) == 8
+    assert len(references(get(client, agent_a, URL_LISTE, page=99))) == 8  # last page
 
 
 # --- exports -------------------------------------------------------------------------------------
 
 
-def test_export_xlsx(client, jeu):
-    response = get(client, jeu["agent_alpha"], URL_LISTE, _export="xlsx", sort="reference")
+def test_export_xlsx(client, jeu, agent_a):
+    response = get(client, agent_a, URL_LISTE, _export="xlsx", sort="reference")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"].startswith('attachment; filename="marches-clauses-insertion-')
@@ -349,8 +345,8 @@ def test_export_xlsx(client, jeu):
     assert feuille["D2"].number_format == "DD/MM/YYYY"
 
 
-def test_export_csv_pour_excel(client, jeu):
-    response = get(client, jeu["departement"], URL_LISTE, _export="csv", sort="reference")
+def test_export_csv_pour_excel(client, jeu, departement):
+    response = get(client, departement, URL_LISTE, _export="csv", sort="reference")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response.content.startswith(b"\xef\xbb\xbf")
@@ -370,35 +366,35 @@ def test_export_csv_pour_excel(client, jeu):
     assert par_reference["A-003"][6] == "" and par_reference["A-003"][9] == ""
 
 
-def test_export_ne_contient_que_les_lignes_filtrees(client, jeu):
-    response = get(client, jeu["agent_alpha"], URL_LISTE, _export="csv", statut="termine")
+def test_export_ne_contient_que_les_lignes_filtrees(client, jeu, agent_a):
+    response = get(client, agent_a, URL_LISTE, _export="csv", statut="termine")
     lignes = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert [ligne[0] for ligne in lignes[1:]] == ["A-001"]
     # An agent's export is scoped like the screen, and has no EPCI column.
-    tout = get(client, jeu["agent_alpha"], URL_LISTE, _export="csv")
+    tout = get(client, agent_a, URL_LISTE, _export="csv")
     contenu = tout.content.decode("utf-8-sig")
     assert "B-001" not in contenu and "Beaufort" not in contenu
     assert "EPCI" not in contenu.splitlines()[0]
 
 
-def test_export_objet_complet_et_formule_neutralisee(client, jeu):
+def test_export_objet_complet_et_formule_neutralisee(client, jeu, agent_a):
     objet = '=HYPERLINK("x") ' + "travaux de voirie " * 20
     ClauseFactory(
         lot__marche__acheteur=jeu["mairie"], lot__marche__reference="A-LONG", lot__marche__objet=objet
     )
-    html = get(client, jeu["agent_alpha"], URL_LISTE).content.decode()
+    html = get(client, agent_a, URL_LISTE).content.decode()
     assert "travaux de voirie " * 20 not in html  # shortened on screen
-    response = get(client, jeu["agent_alpha"], URL_LISTE, _export="csv", recherche="A-LONG")
+    response = get(client, agent_a, URL_LISTE, _export="csv", recherche="A-LONG")
     lignes = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert lignes[1][1] == "'" + objet
-    response = get(client, jeu["agent_alpha"], URL_LISTE, _export="xlsx", recherche="A-LONG")
+    response = get(client, agent_a, URL_LISTE, _export="xlsx", recherche="A-LONG")
     cellule = openpyxl.load_workbook(io.BytesIO(response.content)).active["B2"]
     assert cellule.data_type == "s"
     assert cellule.value == objet[1:]
 
 
-def test_les_boutons_d_export_gardent_les_filtres(client, jeu):
-    html = get(client, jeu["agent_alpha"], URL_LISTE, statut="termine").content.decode()
+def test_les_boutons_d_export_gardent_les_filtres(client, jeu, agent_a):
+    html = get(client, agent_a, URL_LISTE, statut="termine").content.decode()
     assert "statut=termine&amp;_export=xlsx" in html
     assert "statut=termine&amp;_export=csv" in html
 
@@ -406,8 +402,8 @@ def test_les_boutons_d_export_gardent_les_filtres(client, jeu):
 # --- contract page -------------------------------------------------------------------------------
 
 
-def test_page_marche_pour_l_agent(client, jeu):
-    response = get(client, jeu["agent_alpha"], url_marche(jeu["a1"]))
+def test_page_marche_pour_l_agent(client, jeu, agent_a):
+    response = get(client, agent_a, url_marche(jeu["a1"]))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Mairie de Pommeraye-Témoin" in html
@@ -427,8 +423,8 @@ def test_page_marche_pour_l_agent(client, jeu):
     assert reverse("saisie:grille", args=[jeu["clause_a1"].pk, "2024-06"]) in html
 
 
-def test_page_marche_heures_par_mois(client, jeu):
-    response = get(client, jeu["agent_alpha"], url_marche(jeu["a1"]))
+def test_page_marche_heures_par_mois(client, jeu, agent_a):
+    response = get(client, agent_a, url_marche(jeu["a1"]))
     par_mois = [(m["mois"], m["validees"], m["declarees"]) for m in response.context["par_mois"]]
     assert par_mois == [
         (D(2023, 5, 1), Decimal(120), Decimal(0)),
@@ -441,8 +437,8 @@ def test_page_marche_heures_par_mois(client, jeu):
     assert "février 2024" not in html
 
 
-def test_page_marche_en_cours_lien_vers_le_mois_courant(client, jeu):
-    response = get(client, jeu["agent_alpha"], url_marche(jeu["a2"]))
+def test_page_marche_en_cours_lien_vers_le_mois_courant(client, jeu, agent_a):
+    response = get(client, agent_a, url_marche(jeu["a2"]))
     html = response.content.decode()
     assert reverse("saisie:grille", args=[jeu["clause_a2"].pk, f"{mois_courant():%Y-%m}"]) in html
     assert "clause non calibrée" in html
@@ -451,90 +447,102 @@ def test_page_marche_en_cours_lien_vers_le_mois_courant(client, jeu):
     assert response.context["totaux"]["declarees"] == Decimal(40)
 
 
-def test_page_marche_a_venir_sans_lien_de_saisie(client, jeu):
-    html = get(client, jeu["agent_alpha"], url_marche(jeu["a3"])).content.decode()
+def test_page_marche_a_venir_sans_lien_de_saisie(client, jeu, agent_a):
+    html = get(client, agent_a, url_marche(jeu["a3"])).content.decode()
     assert "/saisie/" not in html.split('id="contenu"')[1]
     assert "La saisie des heures sera possible à partir du" in html
     assert "Aucune heure déclarée sur ce marché pour l'instant." in html
 
 
-def test_lecteur_n_a_pas_de_lien_de_saisie(client, jeu):
-    response = get(client, jeu["lecteur_alpha"], url_marche(jeu["a2"]))
+def test_lecteur_n_a_pas_de_lien_de_saisie(client, jeu, lecteur_a):
+    response = get(client, lecteur_a, url_marche(jeu["a2"]))
     assert response.status_code == 200
     assert reverse("saisie:grille", args=[jeu["clause_a2"].pk, f"{mois_courant():%Y-%m}"]) not in (
         response.content.decode()
     )
 
 
-def test_page_marche_d_un_autre_epci_introuvable(client, jeu):
-    assert get(client, jeu["agent_beta"], url_marche(jeu["a1"])).status_code == 404
-    assert get(client, jeu["agent_alpha"], url_marche(jeu["b1"])).status_code == 404
-    assert get(client, jeu["agent_alpha"], reverse("marches:detail", args=[999_999])).status_code == 404
-    assert get(client, jeu["departement"], url_marche(jeu["b1"])).status_code == 200
+def test_page_marche_d_un_autre_epci_introuvable(client, jeu, agent_a, agent_b, departement):
+    assert get(client, agent_b, url_marche(jeu["a1"])).status_code == 404
+    assert get(client, agent_a, url_marche(jeu["b1"])).status_code == 404
+    assert get(client, agent_a, reverse("marches:detail", args=[999_999])).status_code == 404
+    assert get(client, departement, url_marche(jeu["b1"])).status_code == 200
 
 
-# --- query counts --------------------------------------------------------------------------------
+# --- query counts: the same page with n and 10 n rows ----------------------------------------------
 
 
-def _marches(nombre):
-    epci = EpciFactory()
-    acheteur = AcheteurFactory(epci=epci)
-    personne = BeneficiaireFactory()
+def _marches(nombre, *, acheteur, personne):
     for _ in range(nombre):
         clause = ClauseFactory(lot__marche__acheteur=acheteur)
         HeuresRealiseesFactory(clause=clause, beneficiaire=personne, mois=D(2026, 3, 1), validees=True)
         HeuresRealiseesFactory(clause=clause, beneficiaire=personne, mois=D(2026, 4, 1))
-    return epci
 
 
-# session, user, savepoint (ATOMIC_REQUESTS), filter years, count, buyer options, rows, release;
-# plus the clerk's EPCI (caption) or, for the Département, the EPCI filter's options.
-REQUETES_LISTE = 9
+@pytest.mark.parametrize("role", ["agent_a", "departement"])
+def test_requetes_liste_independantes_du_nombre_de_marches(client, request, epci_a, role):
+    acheteur, personne = AcheteurFactory(epci=epci_a), BeneficiaireFactory()
+    client.force_login(request.getfixturevalue(role))
+    parametres = {"sort": "-taux", "per_page": 100}
+
+    _marches(10, acheteur=acheteur, personne=personne)
+    response, avec_n = requetes_de_la_page(client, URL_LISTE, parametres)
+    assert response.context["table"].paginator.count == len(response.context["table"].paginated_rows) == 10
+
+    _marches(90, acheteur=acheteur, personne=personne)
+    response, avec_10_n = requetes_de_la_page(client, URL_LISTE, parametres)
+    assert response.context["table"].paginator.count == len(response.context["table"].paginated_rows) == 100
+
+    assert_autant_de_requetes(avec_n, avec_10_n)
 
 
-@pytest.mark.parametrize("nombre", [10, 100])
-@pytest.mark.parametrize("role", ["agent", "departement"])
-def test_requetes_liste_independantes_du_nombre_de_marches(client, django_assert_num_queries, nombre, role):
-    epci = _marches(nombre)
-    user = UserFactory(agent_epci=True, epci=epci) if role == "agent" else UserFactory(departement=True)
-    client.force_login(user)
-    with django_assert_num_queries(REQUETES_LISTE):
-        response = client.get(URL_LISTE, {"sort": "-taux"})
-    assert response.context["table"].paginator.count == nombre
-
-
-REQUETES_EXPORT = 7  # session, user, savepoint, filter years, clerk's EPCI, rows, release
-
-
-@pytest.mark.parametrize("nombre", [10, 100])
 @pytest.mark.parametrize("format_", ["xlsx", "csv"])
-def test_requetes_export_independantes_du_nombre_de_marches(
-    client, django_assert_num_queries, nombre, format_
-):
-    epci = _marches(nombre)
-    client.force_login(UserFactory(agent_epci=True, epci=epci))
-    with django_assert_num_queries(REQUETES_EXPORT):
-        response = client.get(URL_LISTE, {"_export": format_})
+def test_requetes_export_independantes_du_nombre_de_marches(client, agent_a, epci_a, format_):
+    acheteur, personne = AcheteurFactory(epci=epci_a), BeneficiaireFactory()
+    client.force_login(agent_a)
+
+    _marches(10, acheteur=acheteur, personne=personne)
+    response, avec_n = requetes_de_la_page(client, URL_LISTE, {"_export": format_})
     assert response.status_code == 200
-    assert len(response.content) > 0
+    taille_n = len(response.content)
+
+    _marches(90, acheteur=acheteur, personne=personne)
+    response, avec_10_n = requetes_de_la_page(client, URL_LISTE, {"_export": format_})
+    assert response.status_code == 200
+    assert len(response.content) > taille_n  # the 90 new contracts are in the file
+
+    assert_autant_de_requetes(avec_n, avec_10_n)
 
 
-REQUETES_DETAIL = 8  # session, user, contract, lots, clauses, months (savepoint + release)
-
-
-@pytest.mark.parametrize("nombre", [10, 100])
-def test_requetes_detail_independantes_du_nombre_d_heures(client, django_assert_num_queries, nombre):
-    clause = ClauseFactory(lot__marche__date_debut=D(2018, 1, 1), lot__marche__date_fin=D(2026, 12, 31))
-    personnes = BeneficiaireFactory.create_batch(5)
-    for i in range(nombre):
+def _heures_du_marche(clause, personnes, debut, fin):
+    """Rows `debut` to `fin` - 1, five a month from January 2018, every other one validated."""
+    for i in range(debut, fin):
         mois = D(2018 + (i // 5) // 12, (i // 5) % 12 + 1, 1)
         statut = {"validees": True} if i % 2 else {}
         HeuresRealiseesFactory(clause=clause, beneficiaire=personnes[i % 5], mois=mois, **statut)
+
+
+def test_requetes_detail_independantes_du_nombre_d_heures(client, agent_a, epci_a):
+    clause = ClauseFactory(
+        lot__marche__acheteur__epci=epci_a,
+        lot__marche__date_debut=D(2018, 1, 1),
+        lot__marche__date_fin=D(2026, 12, 31),
+    )
+    personnes = BeneficiaireFactory.create_batch(5)
     ClauseFactory(lot__marche=clause.lot.marche)  # a second lot
-    client.force_login(UserFactory(agent_epci=True, epci=clause.lot.marche.epci))
-    with django_assert_num_queries(REQUETES_DETAIL):
-        response = client.get(url_marche(clause.lot.marche))
-    assert len(response.context["par_mois"]) == nombre // 5
-    lignes = response.context["par_mois"]
-    total = sum(ligne["validees"] + ligne["declarees"] for ligne in lignes)
-    assert total == sum(h.heures for h in clause.heures.exclude(statut=Statut.REJETEES))
+    client.force_login(agent_a)
+
+    def page(nombre_de_mois):
+        response, requetes = requetes_de_la_page(client, url_marche(clause.lot.marche))
+        lignes = response.context["par_mois"]
+        assert len(lignes) == nombre_de_mois
+        total = sum(ligne["validees"] + ligne["declarees"] for ligne in lignes)
+        assert total == sum(h.heures for h in clause.heures.exclude(statut=Statut.REJETEES))
+        return requetes
+
+    _heures_du_marche(clause, personnes, 0, 10)
+    avec_n = page(2)
+    _heures_du_marche(clause, personnes, 10, 100)
+    avec_10_n = page(20)
+
+    assert_autant_de_requetes(avec_n, avec_10_n)
