@@ -88,6 +88,19 @@ ACCES = {
     "beneficiaires/<uuid:public_id>/":                          (CONNEXION, 200,       200,       404,       404,       404,       200),
     "beneficiaires/<uuid:public_id>/sorties/ajouter/":          (CONNEXION, 200,       404,       404,       404,       404,       200),
     "beneficiaires/<uuid:public_id>/sorties/<int:sortie_pk>/":  (CONNEXION, 200,       404,       404,       404,       404,       200),
+    # Accounts: everyone changes their own password; a forgotten one is reset without signing in.
+    "compte/mot-de-passe/":                                     (CONNEXION, 200,       200,       200,       200,       200,       200),
+    "compte/mot-de-passe/modifie/":                             (CONNEXION, 200,       200,       200,       200,       200,       200),
+    "mot-de-passe-oublie/":                                     (200,       200,       200,       200,       200,       200,       200),
+    "mot-de-passe-oublie/envoye/":                              (200,       200,       200,       200,       200,       200,       200),
+    "mot-de-passe-oublie/<uidb64>/<token>/":                    (200,       200,       200,       200,       200,       200,       200),
+    "mot-de-passe-oublie/termine/":                             (200,       200,       200,       200,       200,       200,       200),
+    # The Département invites and deactivates clerk and reader accounts, and lifts sign-in locks; the
+    # deactivation is a POST (a GET is refused).
+    "comptes/":                                                 (CONNEXION, 200,       404,       404,       404,       404,       200),
+    "comptes/inviter/":                                         (CONNEXION, 200,       404,       404,       404,       404,       200),
+    "comptes/<int:pk>/activite/":                               (CONNEXION, 405,       404,       404,       404,       404,       405),
+    "comptes/verrouillages/":                                   (CONNEXION, 200,       404,       404,       404,       404,       200),
     # The admin's sign-in URL (the portal's view, which shadows the admin's own): anonymous visitors go to the
     # portal's sign-in page, back to the admin; anyone signed in is told the admin is not for them (403, even a
     # superuser, who is never sent there: the admin lets them in).
@@ -193,6 +206,8 @@ def valeurs_des_routes(objets):
         "public_id": objets["beneficiaires.beneficiaire"].public_id,
         "sortie_pk": objets["beneficiaires.sortie"].pk,
         "format": "xlsx",
+        "uidb64": "MQ",
+        "token": "jeton-perime",
         "app_label": "marches",
         "content_type_id": ContentType.objects.get_for_model(objets["marches.marche"]).pk,
     }
@@ -200,6 +215,7 @@ def valeurs_des_routes(objets):
         "marches": objets["marches.marche"].pk,
         "clauses": objets["insertion.clause"].pk,
         "heures": objets["insertion.heuresrealisees"].pk,
+        "comptes": objets["comptes.user"].pk,
     }
 
     def valeur(motif: Motif, parametre, defaut):
