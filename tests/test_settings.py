@@ -42,3 +42,44 @@ def test_reglages_francais_et_proteges():
     assert settings.TIME_ZONE == "Europe/Paris"
     assert "django.contrib.auth.middleware.LoginRequiredMiddleware" in settings.MIDDLEWARE
     assert settings.DATABASES["default"]["ATOMIC_REQUESTS"] is True
+
+
+def test_check_deploy_sans_avertissement_en_production():
+    """With production variables, Django's deployment checklist reports nothing, warnings included."""
+    environnement = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "SECURE_SSL_REDIRECT", "STATIC_MANIFEST"}
+    }
+    environnement |= {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "SECRET_KEY": "c8Jx2-production-like-secret-key-of-sixty-characters-KqP0zRw7Yt",
+        "ALLOWED_HOSTS": "insertion.maine-et-loire.fr",
+        "DEBUG": "false",
+    }
+    resultat = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=environnement,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+    assert resultat.returncode == 0, resultat.stdout + resultat.stderr
+    assert "System check identified no issues" in resultat.stdout
+
+
+def test_en_tetes_de_securite(client, db):
+    reponse = client.get("/connexion/")
+    politique = reponse["Content-Security-Policy"]
+    assert "default-src 'self'" in politique
+    assert "script-src 'self'" in politique and "unsafe-inline" not in politique
+    assert "frame-ancestors 'none'" in politique
+    assert "camera=()" in reponse["Permissions-Policy"]
+    assert reponse["X-Frame-Options"] == "DENY"
+    assert reponse["Referrer-Policy"] == "same-origin"
+
+
+def test_https_impose_et_hsts_en_production():
+    assert settings.SECURE_HSTS_SECONDS == 365 * 24 * 60 * 60
+    assert settings.SECURE_HSTS_INCLUDE_SUBDOMAINS
+    assert settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE
