@@ -1,0 +1,156 @@
+"""Monthly entry pages: finding or adding a person."""
+
+import datetime
+
+import pytest
+
+from beneficiaires.enums import CodePublic, Sexe
+from beneficiaires.models import Beneficiaire, Eligibilite, Public
+from insertion.enums import Modalite, TypeContrat
+from insertion.models import HeuresRealisees
+from tests.factories import (
+    BeneficiaireFactory,
+    CommuneFactory,
+)
+from tests.www.saisie.aides import (
+    donnees_post,
+    grille,
+    index_de,
+    messages_de,
+    remplir,
+    url_grille,
+    url_personne,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+# --- adding a person ------------------------------------------------------------------------------
+
+
+def _personne(**valeurs):
+    return {
+        "nom": "Dupré",
+        "prenom": "Élodie",
+        "date_naissance": "1990-02-01",
+        "sexe": Sexe.FEMME,
+        "commune": "",
+        "niveau_qualification": "",
+        "date_entree": "",
+        "brsa_debut": "",
+        "brsa_fin": "",
+        "autres_publics_debut": "",
+    } | valeurs
+
+
+def test_une_personne_connue_est_reprise_accents_et_casse_ignores(client_agent, clause_a, mois):
+    existante = BeneficiaireFactory(nom="DUPRÉ", prenom="Élodie", date_naissance=datetime.date(1990, 2, 1))
+
+    reponse = client_agent.post(url_personne(clause_a, mois), _personne(nom="dupre", prenom="elodie"))
+
+    assert Beneficiaire.objects.count() == 1
+    assert reponse.status_code == 302
+    assert reponse["Location"] == url_grille(clause_a, mois, personne=existante.public_id)
+    assert messages_de(reponse) == [
+        "DUPRÉ Élodie (né·e le 01/02/1990) est déjà connu·e du portail : sa fiche existante est reprise, "
+        "sans modification. Saisissez ses heures ci-dessous."
+    ]
+    # She was created by another EPCI: the grid offers her all the same, on a new line, and her hours save.
+    reponse, formset = grille(client_agent, clause_a, mois, personne=existante.public_id)
+    index = index_de(formset, existante)
+    assert formset.forms[index]["siret_employeur"].value() == clause_a.lot.titulaire.siret
+    donnees = remplir(
+        donnees_post(formset),
+        index,
+        heures="20",
+        modalite=Modalite.EMBAUCHE_DIRECTE,
+        type_contrat=TypeContrat.CDD,
+    )
+    assert client_agent.post(url_grille(clause_a, mois), donnees).status_code == 302
+    assert HeuresRealisees.objects.get().beneficiaire == existante
+
+
+def test_creer_une_personne_avec_ses_publics(client_agent, epci_a, clause_a, mois):
+    commune = CommuneFactory(nom="Segré-en-Anjou Bleu", epci=epci_a)
+    reponse = client_agent.post(
+        url_personne(clause_a, mois),
+        _personne(
+            commune=commune.pk,
+            niveau_qualification="3",
+            date_entree="2025-09-01",
+            brsa_debut="2024-03-15",
+            brsa_fin="2025-06-30",
+        ),
+    )
+    assert reponse.status_code == 302
+    personne = Beneficiaire.objects.get()
+    assert (personne.nom, personne.prenom, personne.commune, personne.niveau_qualification) == (
+        "Dupré",
+        "Élodie",
+        commune,
+        "3",
+    )
+    assert personne.cree_par_epci == epci_a
+    assert personne.date_entree == datetime.date(2025, 9, 1)
+    brsa = Eligibilite.objects.get(beneficiaire=personne)
+    assert (brsa.public.code, brsa.date_debut, brsa.date_fin) == (
+        CodePublic.BRSA,
+        datetime.date(2024, 3, 15),
+        datetime.date(2025, 6, 30),
+    )
+    assert "a été ajouté·e" in messages_de(reponse)[0]
+    assert reponse["Location"] == url_grille(clause_a, mois, personne=personne.public_id)
+
+
+def test_creer_une_personne_avec_d_autres_publics(client_agent, clause_a, mois):
+    jeune, qpv = Public.objects.get(code=CodePublic.JEUNE), Public.objects.get(code=CodePublic.QPV)
+    reponse = client_agent.post(
+        url_personne(clause_a, mois),
+        _personne(
+            date_naissance="2005-05-05", autres_publics=[jeune.pk, qpv.pk], autres_publics_debut="2025-01-01"
+        ),
+    )
+    assert reponse.status_code == 302
+    eligibilites = Eligibilite.objects.filter(beneficiaire__nom="Dupré").order_by("public__ordre")
+    assert [(e.public.code, e.date_debut, e.date_fin) for e in eligibilites] == [
+        (CodePublic.JEUNE, datetime.date(2025, 1, 1), None),
+        (CodePublic.QPV, datetime.date(2025, 1, 1), None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("valeurs", "message"),
+    [
+        ({"date_naissance": ""}, "Indiquez la date de naissance."),
+        ({"nom": "  "}, "Indiquez le nom."),
+        ({"date_naissance": "01/02/2099"}, "La date de naissance doit être passée."),
+        ({"date_naissance": "31/02/1990"}, "Saisissez une date valide au format jj/mm/aaaa."),
+        ({"date_naissance": "2015-01-01"}, "vérifiez la date de naissance (de 16 à 75 ans"),
+        ({"date_naissance": "1930-01-01"}, "vérifiez la date de naissance (de 16 à 75 ans"),
+        ({"brsa_debut": "2025-06-01", "brsa_fin": "2025-05-31"}, "La fin du RSA doit suivre son début."),
+        ({"brsa_fin": "2025-05-31"}, "Indiquez depuis quand la personne est bénéficiaire du RSA."),
+        ({"date_entree": "1980-01-01"}, "Cette date doit suivre la date de naissance."),
+        ({"sexe": ""}, "Indiquez le sexe."),
+    ],
+)
+def test_la_personne_est_verifiee(client_agent, clause_a, mois, valeurs, message):
+    reponse = client_agent.post(url_personne(clause_a, mois), _personne(**valeurs))
+    assert reponse.status_code == 200
+    assert message.replace("'", "&#x27;") in reponse.content.decode()
+    assert not Beneficiaire.objects.exists()
+
+
+def test_le_formulaire_de_personne_est_accessible(client_agent, clause_a, mois):
+    contenu = client_agent.get(url_personne(clause_a, mois)).content.decode()
+    for champ in (
+        "nom",
+        "prenom",
+        "date_naissance",
+        "commune",
+        "niveau_qualification",
+        "brsa_debut",
+        "brsa_fin",
+    ):
+        assert f'<label class="form-label" for="id_{champ}">' in contenu
+    assert "<legend" in contenu
+    assert 'type="date"' in contenu
