@@ -192,11 +192,11 @@ def preparer_file(lignes):
 CHAMPS_HISTORIQUE = [f.name for f in HeuresRealisees._meta.fields if f.editable and f.name != "id"]
 CHAMPS_CREATION = ["mois", "employeur", "modalite", "type_contrat", "heures", "statut", "saisi_par"]
 MODELES_LIES = {
-    "clause": lambda: Clause.objects.select_related("lot__marche"),
-    "beneficiaire": lambda: Beneficiaire.objects.all(),
-    "employeur": lambda: Entreprise.objects.all(),
-    "saisi_par": lambda: User.objects.all(),
-    "valide_par": lambda: User.objects.all(),
+    "clause": Clause.objects.select_related("lot__marche"),
+    "beneficiaire": Beneficiaire.objects.all(),
+    "employeur": Entreprise.objects.all(),
+    "saisi_par": User.objects.all(),
+    "valide_par": User.objects.all(),
 }
 
 
@@ -248,7 +248,7 @@ def historique_des_heures(*, rangee: HeuresRealisees) -> list[Evenement]:
 
 def _objets_lies(etapes):
     """{field: {pk: object}} for the foreign keys that appear; saisi_par and valide_par share one query."""
-    querysets = {champ: fabrique() for champ, fabrique in MODELES_LIES.items()}
+    querysets = MODELES_LIES  # lazy querysets: in_bulk() clones them
     ids: dict[type, set] = {}
     for etape in etapes:
         for champ, avant, apres in etape.changements:
