@@ -153,7 +153,9 @@ STORAGES = {
     },
 }
 
-SESSION_COOKIE_AGE = 8 * 60 * 60
+# A session ends after 30 minutes without a request: every request pushes the expiry back.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -1,7 +1,10 @@
 import html
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
+from django.utils import timezone
 
 from tests.factories import MOT_DE_PASSE, EpciFactory, UserFactory
 
@@ -167,3 +170,23 @@ def test_page_introuvable_en_francais(client):
     texte = reponse.content.decode()
     assert "Page introuvable" in texte
     assert "ne fait pas partie de votre périmètre" in texte
+
+
+def _expiration(client):
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_la_session_finit_apres_30_minutes_sans_activite(client):
+    utilisateur = UserFactory(departement=True)
+    client.post("/connexion/", {"username": utilisateur.username, "password": MOT_DE_PASSE})
+    cle = client.session.session_key
+    # Each request pushes the end back to 30 minutes from now.
+    Session.objects.filter(session_key=cle).update(expire_date=timezone.now() + timedelta(minutes=1))
+    assert client.get("/").status_code == 200
+    reste = _expiration(client) - timezone.now()
+    assert timedelta(minutes=29) < reste <= timedelta(minutes=30)
+    # Thirty minutes without a request: the next one is sent to the sign-in page.
+    Session.objects.filter(session_key=cle).update(expire_date=timezone.now() - timedelta(seconds=1))
+    reponse = client.get("/")
+    assert reponse.status_code == 302
+    assert reponse["Location"].startswith("/connexion/")

@@ -346,7 +346,8 @@ def test_service_refuse_les_entrees_invalides(departement, entrees, message):
     assert clause.history.count() == 1
 
 
-REQUETES_CALCULATEUR = 6  # session, user, savepoint, clause (with lot, contract, buyer), defaults, release
+REQUETES_CALCULATEUR = 9  # session, user, savepoint, clause (with lot, contract, buyer), defaults, release,
+# and the session saved again (savepoint, update, release) so that it ends after 30 minutes of inactivity
 
 
 @pytest.mark.parametrize("nombre", [1, 20])
