@@ -15,11 +15,17 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# The demo is served as in production (DEBUG off: the portal's French error pages, never Django's debug page),
+# over plain HTTP on 127.0.0.1, with e-mails printed in the terminal.
+DEMO_ENV := DEBUG=false SECRET_KEY=demo-seulement-pas-un-secret ALLOWED_HOSTS=127.0.0.1,localhost \
+	SECURE_SSL_REDIRECT=false SECURE_COOKIES=false HSTS_SECONDS=0 EMAIL_URL=consolemail://
+
 demo: install
 	DEBUG=true $(MANAGE) migrate --noinput
 	DEBUG=true $(MANAGE) load_territoires
 	DEBUG=true $(MANAGE) load_demo --password "$(DEMO_PASSWORD)"
-	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
+	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
 quality: install
 	$(VENV)/bin/ruff format --check .
