@@ -55,7 +55,9 @@ class Beneficiaire(models.Model):
     publics = models.ManyToManyField(
         Public, verbose_name="publics éligibles", through="Eligibilite", related_name="beneficiaires"
     )
-    cle_identite = models.CharField("clé de rapprochement", max_length=320, unique=True, editable=False)
+    # Not unique across the portal: a clerk never learns that someone outside their EPCI exists, so two EPCI may
+    # each create the same person; the Département merges such duplicates.
+    cle_identite = models.CharField("clé de rapprochement", max_length=320, db_index=True, editable=False)
     cree_par_epci = models.ForeignKey(
         "territoires.Epci",
         verbose_name="créé par l'EPCI",
@@ -76,6 +78,17 @@ class Beneficiaire(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(cle_identite=""), name="beneficiaire_cle_identite_remplie"
+            ),
+            models.UniqueConstraint(
+                fields=["cle_identite", "cree_par_epci"],
+                name="beneficiaire_identite_unique_par_epci",
+                violation_error_message="Cette personne est déjà enregistrée par cet EPCI.",
+            ),
+            models.UniqueConstraint(
+                fields=["cle_identite"],
+                condition=models.Q(cree_par_epci__isnull=True),
+                name="beneficiaire_identite_unique_departement",
+                violation_error_message="Cette personne est déjà enregistrée par le Département.",
             ),
             models.CheckConstraint(
                 condition=models.Q(date_entree__gt=models.F("date_naissance")),

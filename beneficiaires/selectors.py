@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from beneficiaires.enums import CodePublic
-from beneficiaires.identite import normaliser_nom
+from beneficiaires.identite import cle_identite, normaliser_nom
 from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
 from portail import historique
 from territoires.models import Commune
@@ -32,6 +32,25 @@ TAILLE_HISTORIQUE = 50
 def eligibilites_en_cours(*, jour: datetime.date):
     """Eligibility periods covering `jour`."""
     return Q(date_debut__lte=jour) & (Q(date_fin__isnull=True) | Q(date_fin__gte=jour))
+
+
+def personnes_connues(*, user, cles) -> dict[str, Beneficiaire]:
+    """People of the user's scope whose matching key is in `cles`, by key, in one query.
+
+    Only the scope is searched: a clerk never learns whether someone outside their EPCI exists (the same person
+    entered by two EPCI makes two records, which the Département merges). When several records of the scope share
+    a key, the oldest is taken.
+    """
+    connues = {}
+    for personne in Beneficiaire.objects.for_user(user).filter(cle_identite__in=set(cles)).order_by("-pk"):
+        connues[personne.cle_identite] = personne
+    return connues
+
+
+def personne_connue(*, user, nom: str, prenom: str, date_naissance: datetime.date) -> Beneficiaire | None:
+    """Exact match on name, first name and birth date (accents and case ignored), within the user's scope."""
+    cle = cle_identite(nom, prenom, date_naissance)
+    return personnes_connues(user=user, cles=[cle]).get(cle)
 
 
 def beneficiaires_pour_liste(*, user):

@@ -9,6 +9,7 @@ from simple_history.utils import bulk_create_with_history
 
 from beneficiaires.identite import cle_identite
 from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
+from beneficiaires.selectors import personne_connue
 from territoires.models import Commune
 
 
@@ -17,11 +18,6 @@ class PeriodePublic:
     public: Public
     date_debut: datetime.date
     date_fin: datetime.date | None = None
-
-
-def trouver_beneficiaire(*, nom: str, prenom: str, date_naissance: datetime.date) -> Beneficiaire | None:
-    """Exact match on name, first name and birth date, accents and case ignored."""
-    return Beneficiaire.objects.filter(cle_identite=cle_identite(nom, prenom, date_naissance)).first()
 
 
 def creer_beneficiaire(
@@ -57,8 +53,9 @@ def trouver_ou_creer_beneficiaire(
     date_entree: datetime.date | None = None,
     publics: list[PeriodePublic] = (),
 ) -> tuple[Beneficiaire, bool]:
-    """Returns (person, created). An existing person is reused as is; a new one gets the given publics."""
-    existant = trouver_beneficiaire(nom=nom, prenom=prenom, date_naissance=date_naissance)
+    """Returns (person, created). A person of the user's scope is reused as is; otherwise a new one is created
+    with the given publics, even if someone with the same identity exists outside the scope."""
+    existant = personne_connue(user=user, nom=nom, prenom=prenom, date_naissance=date_naissance)
     if existant is not None:
         return existant, False
     try:
@@ -77,7 +74,7 @@ def trouver_ou_creer_beneficiaire(
         )
     except IntegrityError:
         # Someone created the same person meanwhile: reuse theirs.
-        existant = trouver_beneficiaire(nom=nom, prenom=prenom, date_naissance=date_naissance)
+        existant = personne_connue(user=user, nom=nom, prenom=prenom, date_naissance=date_naissance)
         if existant is None:
             raise
         return existant, False
@@ -106,8 +103,8 @@ def creer_beneficiaires(*, user, personnes: list[NouvellePersonne]) -> dict[str,
     """Creates people in bulk with their history and publics, keyed by `cle_identite`.
 
     One transaction (the caller's when there is one) and a fixed number of queries whatever their number.
-    An identity already known raises IntegrityError, and the whole transaction must then be rolled back: the
-    caller looks people up first (by `cle_identite`) and creates only the others.
+    An identity already known in the user's scope raises IntegrityError, and the whole transaction must then be
+    rolled back: the caller looks people up first (`selectors.personnes_connues`) and creates only the others.
     """
     if not personnes:
         return {}

@@ -129,12 +129,12 @@ def clauses_pour_saisie(*, user):
 
 def personnes_proposees(*, user, clause, public_ids) -> list[Beneficiaire]:
     """People offered in the grid: those who already worked on this clause (within the user's scope),
-    and those this user just found or added (`public_ids`, already checked as UUIDs)."""
-    deja_venues = Beneficiaire.objects.for_user(user).filter(heures__clause=clause).values("pk")
+    and those this user just found or added (`public_ids`, already checked as UUIDs) — all within their scope."""
+    deja_venues = Beneficiaire.objects.filter(heures__clause=clause).values("pk")
     return list(
-        Beneficiaire.objects.filter(Q(pk__in=deja_venues) | Q(public_id__in=public_ids)).order_by(
-            "nom", "prenom", "date_naissance"
-        )
+        Beneficiaire.objects.for_user(user)
+        .filter(Q(pk__in=deja_venues) | Q(public_id__in=public_ids))
+        .order_by("nom", "prenom", "date_naissance")
     )
 
 

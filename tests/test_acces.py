@@ -85,6 +85,9 @@ ACCES = {
     "heures/<int:pk>/historique/":                              (CONNEXION, 200,       200,       404,       404,       404,       200),
     # People: the Département and the clerks (their EPCI's people); outcomes are the Département's.
     "beneficiaires/":                                           (CONNEXION, 200,       200,       200,       404,       404,       200),
+    # Records of the same person entered by two EPCI: the Département merges them (the merge is a POST).
+    "beneficiaires/doublons/":                                  (CONNEXION, 200,       404,       404,       404,       404,       200),
+    "beneficiaires/doublons/fusionner/":                        (CONNEXION, 405,       404,       404,       404,       404,       405),
     "beneficiaires/<uuid:public_id>/":                          (CONNEXION, 200,       200,       404,       404,       404,       200),
     "beneficiaires/<uuid:public_id>/sorties/ajouter/":          (CONNEXION, 200,       404,       404,       404,       404,       200),
     "beneficiaires/<uuid:public_id>/sorties/<int:sortie_pk>/":  (CONNEXION, 200,       404,       404,       404,       404,       200),

@@ -16,6 +16,7 @@ from django.db.models.functions import Upper
 from beneficiaires.enums import CodePublic
 from beneficiaires.models import Beneficiaire, Public
 from beneficiaires.regles import erreur_age_nouvelle_personne
+from beneficiaires.selectors import personnes_connues
 from beneficiaires.services import NouvellePersonne, PeriodePublic, creer_beneficiaires
 from insertion.models import Clause
 from insertion.releves.lecture import Releve
@@ -158,13 +159,10 @@ def _resoudre_employeurs(
 
 
 def _resoudre_personnes(
-    *, lignes: list[LigneVerifiee], erreurs: list[ErreurReleve]
+    *, user, lignes: list[LigneVerifiee], erreurs: list[ErreurReleve]
 ) -> tuple[dict[str, Beneficiaire], dict[str, _Nouvelle], dict[str, Commune]]:
-    """Known people (one query), the new ones to create, and the communes named (one query)."""
-    connues = {
-        p.cle_identite: p
-        for p in Beneficiaire.objects.filter(cle_identite__in={ligne.cle_personne for ligne in lignes})
-    }
+    """Known people of the user's scope (one query), the new ones to create, and the communes named (one query)."""
+    connues = personnes_connues(user=user, cles={ligne.cle_personne for ligne in lignes})
     codes = {ligne.commune_insee for ligne in lignes if ligne.commune_insee}
     communes = {c.code_insee: c for c in Commune.objects.filter(code_insee__in=codes)} if codes else {}
 
@@ -247,7 +245,7 @@ def importer_releve(*, user, releve: Releve, confirmer_depassement: bool = False
 
     clauses = _resoudre_clauses(user=user, lignes=lignes, erreurs=erreurs)
     employeurs = _resoudre_employeurs(lignes=lignes, erreurs=erreurs)
-    connues, nouvelles, communes = _resoudre_personnes(lignes=lignes, erreurs=erreurs)
+    connues, nouvelles, communes = _resoudre_personnes(user=user, lignes=lignes, erreurs=erreurs)
 
     en_erreur = {e.ligne for e in erreurs}
     a_creer = [n for n in nouvelles.values() if n.creable]

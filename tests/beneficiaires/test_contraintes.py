@@ -15,7 +15,7 @@ from tests.contraintes import (
     verifier_message,
     verifier_refus,
 )
-from tests.factories import BeneficiaireFactory, EligibiliteFactory, SortieFactory, public
+from tests.factories import BeneficiaireFactory, EligibiliteFactory, EpciFactory, SortieFactory, public
 
 CHECKS = [
     # save() always recomputes the key: only a queryset update can blank it.
@@ -73,7 +73,24 @@ def _sorties_le_meme_jour():
     )
 
 
+def _meme_personne_par_deux_epci():
+    premiere = BeneficiaireFactory(cree_par_epci=EpciFactory())
+    seconde = BeneficiaireFactory(
+        nom=premiere.nom,
+        prenom=premiere.prenom,
+        date_naissance=premiere.date_naissance,
+        cree_par_epci=EpciFactory(),
+    )
+    return premiere, seconde
+
+
+def _deux_personnes_du_departement():
+    return BeneficiaireFactory(cree_par_epci=None), BeneficiaireFactory(cree_par_epci=None)
+
+
 DOUBLONS = [
+    Doublon("beneficiaire_identite_unique_par_epci", _meme_personne_par_deux_epci, ["cree_par_epci_id"]),
+    Doublon("beneficiaire_identite_unique_departement", _deux_personnes_du_departement, ["cle_identite"]),
     Doublon("eligibilite_unique_par_debut", _eligibilites_au_meme_public, ["date_debut"]),
     Doublon("sortie_unique", _sorties_le_meme_jour, ["categorie"]),
 ]
@@ -81,7 +98,6 @@ DOUBLONS = [
 
 CHAMPS_UNIQUES = [
     ChampUnique(Beneficiaire, "public_id", BeneficiaireFactory),
-    ChampUnique(Beneficiaire, "cle_identite", BeneficiaireFactory),
     ChampUnique(Public, "code", paire=lambda: (public(CodePublic.BRSA), public(CodePublic.DELD))),
 ]
 

@@ -39,9 +39,9 @@ def test_meme_cle_pour_les_trois_graphies():
 
 @pytest.mark.django_db
 def test_la_base_refuse_une_deuxieme_fois_la_meme_personne():
-    BeneficiaireFactory(nom="Martin", prenom="Élodie", date_naissance=NE_LE)
-    with violation(None):
-        BeneficiaireFactory(nom="MARTIN", prenom="elodie ", date_naissance=NE_LE)
+    premiere = BeneficiaireFactory(nom="Martin", prenom="Élodie", date_naissance=NE_LE)
+    with violation(None):  # entered a second time by the same EPCI
+        BeneficiaireFactory(nom="MARTIN", prenom="elodie ", date_naissance=NE_LE, commune=premiere.commune)
     assert Beneficiaire.objects.filter(nom__iexact="martin").count() == 1
 
 

@@ -74,7 +74,7 @@ def test_rien_a_creer_aucune_requete(django_assert_num_queries):
 
 
 def test_une_identite_deja_connue_annule_tout():
-    BeneficiaireFactory(nom="PERSONNE0002", prenom="elodie", date_naissance=D(1985, 6, 1))
+    BeneficiaireFactory(nom="PERSONNE0002", prenom="elodie", date_naissance=D(1985, 6, 1), cree_par_epci=None)
     # As the statement import does: the caller's transaction is rolled back with the service's writes.
     with pytest.raises(IntegrityError), transaction.atomic():
         creer_beneficiaires(user=UserFactory(departement=True), personnes=[nouvelle(1), nouvelle(2)])

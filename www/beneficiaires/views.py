@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from beneficiaires import selectors, services
 from beneficiaires.models import Sortie
+from insertion.fusion import nombre_d_identites_en_double
 from insertion.selectors import beneficiaires_avec_heures, heures_du_beneficiaire, totaux_heures
 from portail.acces import utilisateur_ou_404
 from portail.periodes import age
@@ -43,7 +44,12 @@ def liste(request):
             raise Http404
         return _exporter(table, format_export, nom=f"beneficiaires-{timezone.localdate():%Y-%m-%d}")
 
-    return render(request, "beneficiaires/liste.html", {"filtre": filtre, "table": table})
+    contexte = {
+        "filtre": filtre,
+        "table": table,
+        "identites_en_double": nombre_d_identites_en_double(user=user),
+    }
+    return render(request, "beneficiaires/liste.html", contexte)
 
 
 def fiche(request, public_id):

@@ -20,7 +20,8 @@ from tests.factories import (
 
 @pytest.fixture
 def jeu():
-    """One EPCI clerk, a contract of their EPCI with one clause, an employer, a known person, last month."""
+    """One EPCI clerk, a contract of their EPCI with one clause, an employer, a person their EPCI knows,
+    last month."""
     agent = UserFactory(agent_epci=True)
     aujourd_hui = datetime.date.today()
     clause = ClauseFactory(
@@ -32,7 +33,11 @@ def jeu():
     )
     employeur = EntrepriseFactory(raison_sociale="Bâtiments de l'Authion")
     connue = BeneficiaireFactory(
-        nom="Lefèvre", prenom="Hélène", date_naissance=datetime.date(1988, 4, 12), sexe=Sexe.FEMME
+        nom="Lefèvre",
+        prenom="Hélène",
+        date_naissance=datetime.date(1988, 4, 12),
+        sexe=Sexe.FEMME,
+        cree_par_epci=agent.epci,
     )
     commune = CommuneFactory(code_insee="49777", epci=agent.epci)
     return SimpleNamespace(

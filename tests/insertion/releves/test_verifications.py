@@ -249,7 +249,9 @@ def test_l_age_est_verifie_au_premier_mois_travaille_dans_le_fichier(jeu):
 
 def test_l_age_d_une_personne_deja_connue_n_est_pas_verifie(jeu):
     """The rule is for a new person: someone already followed keeps working after 75."""
-    ancien = BeneficiaireFactory(nom="Ancien", prenom="Marcel", date_naissance=datetime.date(1940, 1, 1))
+    ancien = BeneficiaireFactory(
+        nom="Ancien", prenom="Marcel", date_naissance=datetime.date(1940, 1, 1), cree_par_epci=jeu.agent.epci
+    )
     resultat = importer(jeu, [ligne(jeu, nom="ANCIEN", prenom="Marcel", date_naissance="01/01/1940")])
     assert (resultat.erreurs, resultat.crees) == ([], 1)
     assert HeuresRealisees.objects.get().beneficiaire == ancien

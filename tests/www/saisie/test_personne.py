@@ -44,7 +44,12 @@ def _personne(**valeurs):
 
 
 def test_une_personne_connue_est_reprise_accents_et_casse_ignores(client_agent, clause_a, mois):
-    existante = BeneficiaireFactory(nom="DUPRÉ", prenom="Élodie", date_naissance=datetime.date(1990, 2, 1))
+    existante = BeneficiaireFactory(
+        nom="DUPRÉ",
+        prenom="Élodie",
+        date_naissance=datetime.date(1990, 2, 1),
+        cree_par_epci=clause_a.lot.marche.epci,
+    )
 
     reponse = client_agent.post(url_personne(clause_a, mois), _personne(nom="dupre", prenom="elodie"))
 
@@ -55,7 +60,7 @@ def test_une_personne_connue_est_reprise_accents_et_casse_ignores(client_agent, 
         "DUPRÉ Élodie (né·e le 01/02/1990) est déjà connu·e du portail : sa fiche existante est reprise, "
         "sans modification. Saisissez ses heures ci-dessous."
     ]
-    # She was created by another EPCI: the grid offers her all the same, on a new line, and her hours save.
+    # Her EPCI entered her before, without hours on this contract: the grid offers her on a new line.
     reponse, formset = grille(client_agent, clause_a, mois, personne=existante.public_id)
     index = index_de(formset, existante)
     assert formset.forms[index]["siret_employeur"].value() == clause_a.lot.titulaire.siret
