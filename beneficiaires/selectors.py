@@ -191,6 +191,10 @@ def communes_du_departement():
     return Commune.objects.filter(departement="49").order_by("nom")
 
 
+def communes_par_pk(*, pks) -> dict[int, Commune]:
+    return {c.pk: c for c in Commune.objects.filter(pk__in=pks)} if pks else {}
+
+
 def autres_publics():
     """Publics a clerk ticks for a new person, BRSA apart (it is dated by its own fields)."""
     return Public.objects.exclude(code=CodePublic.BRSA)

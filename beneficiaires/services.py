@@ -1,15 +1,14 @@
 """Writes on beneficiaries: every creation of a person (grid, statement import, admin) and their outcomes."""
 
 import datetime
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from beneficiaires.identite import cle_identite
 from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
-from beneficiaires.selectors import personne_connue
 from territoires.models import Commune
 
 
@@ -41,46 +40,6 @@ def creer_beneficiaire(
     return beneficiaire
 
 
-def trouver_ou_creer_beneficiaire(
-    *,
-    user,
-    nom: str,
-    prenom: str,
-    date_naissance: datetime.date,
-    sexe: str,
-    commune=None,
-    niveau_qualification: str = "",
-    date_entree: datetime.date | None = None,
-    publics: list[PeriodePublic] = (),
-) -> tuple[Beneficiaire, bool]:
-    """Returns (person, created). A person of the user's scope is reused as is; otherwise a new one is created
-    with the given publics, even if someone with the same identity exists outside the scope."""
-    existant = personne_connue(user=user, nom=nom, prenom=prenom, date_naissance=date_naissance)
-    if existant is not None:
-        return existant, False
-    try:
-        personne = creer_beneficiaire(
-            user=user,
-            beneficiaire=Beneficiaire(
-                nom=nom.strip(),
-                prenom=prenom.strip(),
-                date_naissance=date_naissance,
-                sexe=sexe,
-                commune=commune,
-                niveau_qualification=niveau_qualification,
-                date_entree=date_entree or timezone.localdate(),
-            ),
-            publics=publics,
-        )
-    except IntegrityError:
-        # Someone created the same person meanwhile: reuse theirs.
-        existant = personne_connue(user=user, nom=nom, prenom=prenom, date_naissance=date_naissance)
-        if existant is None:
-            raise
-        return existant, False
-    return personne, True
-
-
 @dataclass(frozen=True)
 class NouvellePersonne:
     """A person to create, checked beforehand by the caller (identity unknown to the portal, age rule)."""
@@ -93,6 +52,8 @@ class NouvellePersonne:
     commune: Commune | None = None
     niveau_qualification: str = ""
     publics: tuple[PeriodePublic, ...] = ()
+    # Known before the record exists: the grid offers a person added to it before saving them.
+    public_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
     @property
     def cle_identite(self) -> str:
@@ -114,6 +75,7 @@ def creer_beneficiaires(*, user, personnes: list[NouvellePersonne]) -> dict[str,
         creees = bulk_create_with_history(
             [
                 Beneficiaire(
+                    public_id=p.public_id,
                     nom=p.nom,
                     prenom=p.prenom,
                     date_naissance=p.date_naissance,

@@ -5,15 +5,17 @@ Every function takes keyword-only arguments and writes in one transaction: eithe
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from beneficiaires.models import Beneficiaire
+from beneficiaires.selectors import personnes_connues
+from beneficiaires.services import NouvellePersonne, creer_beneficiaires
 from insertion import regles
 from insertion.calibrage import CHAMPS_ENTREES, calculer
 from insertion.enums import Statut
@@ -257,6 +259,56 @@ def enregistrer_heures(
         supprimees=len(suppressions),
         alertes=alertes,
     )
+
+
+MESSAGE_PERSONNE_CREEE_ENTRE_TEMPS = (
+    "Une personne ajoutée à la grille vient d'être enregistrée par un autre agent de votre EPCI : rechargez la "
+    "grille, elle y est proposée avec sa fiche."
+)
+
+
+def enregistrer_grille(
+    *,
+    user,
+    lignes: list[LigneHeures],
+    suppressions: list[HeuresRealisees] = (),
+    nouvelles: dict[str, NouvellePersonne] | None = None,
+    confirmer_depassement: bool = False,
+) -> ResultatSaisie:
+    """The grid's save. The people added to the grid since it was opened (`nouvelles`, by public id) exist only
+    in the lines naming them (`beneficiaire.pk` is None): they are created now, with those lines, in the same
+    transaction — a person added then left without hours is never written. One of them who has been created
+    meanwhile in the user's scope is reused.
+    """
+    a_creer = {str(ligne.beneficiaire.public_id) for ligne in lignes if ligne.beneficiaire.pk is None}
+    if not a_creer:
+        return enregistrer_heures(
+            user=user, lignes=lignes, suppressions=suppressions, confirmer_depassement=confirmer_depassement
+        )
+    personnes = [(nouvelles or {})[public_id] for public_id in sorted(a_creer)]
+    try:
+        with transaction.atomic():
+            connues = personnes_connues(user=user, cles=[p.cle_identite for p in personnes])
+            creees = creer_beneficiaires(
+                user=user, personnes=[p for p in personnes if p.cle_identite not in connues]
+            )
+            enregistrees = {
+                str(p.public_id): connues.get(p.cle_identite) or creees[p.cle_identite] for p in personnes
+            }
+            lignes = [
+                replace(ligne, beneficiaire=enregistrees[str(ligne.beneficiaire.public_id)])
+                if ligne.beneficiaire.pk is None
+                else ligne
+                for ligne in lignes
+            ]
+            return enregistrer_heures(
+                user=user,
+                lignes=lignes,
+                suppressions=suppressions,
+                confirmer_depassement=confirmer_depassement,
+            )
+    except IntegrityError as erreur:
+        raise SaisieInvalide([ErreurLigne(None, MESSAGE_PERSONNE_CREEE_ENTRE_TEMPS)]) from erreur
 
 
 def valider_heures(*, user, rangees, versions: dict[int, str] | None = None) -> int:

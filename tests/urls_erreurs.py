@@ -1,10 +1,9 @@
 """The portal's URLs, plus views that fail on purpose, to see the error pages a user gets."""
 
 from django.core.exceptions import PermissionDenied
-from django.urls import path
+from django.urls import include, path
 
-from config.urls import handler400  # noqa: F401 (handler400 is read by Django)
-from config.urls import urlpatterns as urls_du_portail
+handler400 = "www.accueil.views.demande_invalide"  # as in the portal's URLconf
 
 
 def panne(request):
@@ -15,4 +14,8 @@ def interdit(request):
     raise PermissionDenied
 
 
-urlpatterns = [*urls_du_portail, path("essai/panne/", panne), path("essai/interdit/", interdit)]
+urlpatterns = [
+    path("essai/panne/", panne),
+    path("essai/interdit/", interdit),
+    path("", include("config.urls")),
+]

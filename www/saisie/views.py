@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from beneficiaires.services import trouver_ou_creer_beneficiaire
+from beneficiaires.selectors import personne_connue
 from insertion import regles
 from insertion.enums import Statut
 from insertion.selectors import (
@@ -18,7 +18,7 @@ from insertion.selectors import (
     personnes_proposees,
     rangees_de_la_grille,
 )
-from insertion.services import SaisieInvalide, enregistrer_heures
+from insertion.services import SaisieInvalide, enregistrer_grille
 from marches.selectors import entreprises_par_siret
 from portail.acces import utilisateur_ou_404
 from portail.periodes import (
@@ -30,6 +30,7 @@ from portail.periodes import (
     mois_suivant,
     premier_jour,
 )
+from www.saisie import attente
 from www.saisie.forms.choix import ChoixSaisieForm
 from www.saisie.forms.grille import ConfirmationForm, ContexteGrille, GrilleFormSet
 from www.saisie.forms.personne import PersonneForm
@@ -174,6 +175,11 @@ def grille(request, clause_pk, mois):
     modifiables = [r for r in du_mois if not regles.ligne_verrouillee(statut=r.statut, user=user)]
     retenues = _uuids(_personnes_retenues(request, clause))
     personnes = personnes_proposees(user=user, clause=clause, public_ids=retenues)
+    en_attente = attente.personnes_en_attente(request, clause=clause, mois=mois_date)
+    if en_attente:
+        deja = {str(p.public_id) for p in personnes}
+        provisoires = [attente.fiche_provisoire(p) for i, p in en_attente.items() if i not in deja]
+        personnes = sorted(personnes + provisoires, key=lambda p: (p.nom, p.prenom, p.date_naissance))
 
     entreprises = {r.employeur.siret: r.employeur for r in rangees if r.employeur.siret}
     if clause.lot.titulaire and clause.lot.titulaire.siret:
@@ -206,10 +212,11 @@ def grille(request, clause_pk, mois):
                 messages.info(request, "Aucune modification à enregistrer.")
                 return redirect(_url_grille(clause, mois_date))
             try:
-                resultat = enregistrer_heures(
+                resultat = enregistrer_grille(
                     user=user,
                     lignes=[f.ligne for f in a_enregistrer],
                     suppressions=suppressions,
+                    nouvelles=en_attente,
                     confirmer_depassement=confirmation.cleaned_data["confirmer_depassement"],
                 )
             except SaisieInvalide as exc:
@@ -220,6 +227,8 @@ def grille(request, clause_pk, mois):
                     else:
                         a_enregistrer[erreur.index].add_error(None, erreur.message)
             else:
+                enregistrees = {str(f.ligne.beneficiaire.public_id) for f in a_enregistrer}
+                attente.oublier(request, clause=clause, mois=mois_date, public_ids=enregistrees)
                 messages.success(request, _message_resultat(resultat))
                 for alerte in resultat.alertes:
                     messages.warning(request, f"Dépassement confirmé : {alerte}")
@@ -276,20 +285,26 @@ def ajouter_personne(request, clause_pk, mois):
     mois_date = _mois_ou_404(mois)
     form = PersonneForm(request.POST or None, mois=mois_date)
     if request.method == "POST" and form.is_valid():
-        personne, creee = trouver_ou_creer_beneficiaire(user=user, **form.donnees_personne())
-        _retenir_personne(request, clause, personne)
-        naissance = f"{personne.date_naissance:%d/%m/%Y}"
-        if creee:
-            messages.success(
-                request, f"{personne} (né·e le {naissance}) a été ajouté·e : saisissez ses heures ci-dessous."
-            )
-        else:
+        donnees = form.donnees_personne()
+        # Looked up in the user's scope only; a new person is written with the grid, not now.
+        connue = personne_connue(
+            user=user, nom=donnees["nom"], prenom=donnees["prenom"], date_naissance=donnees["date_naissance"]
+        )
+        if connue is not None:
+            _retenir_personne(request, clause, connue)
             messages.info(
                 request,
-                f"{personne} (né·e le {naissance}) est déjà connu·e du portail : sa fiche existante est reprise, "
-                "sans modification. Saisissez ses heures ci-dessous.",
+                f"{connue} (né·e le {connue.date_naissance:%d/%m/%Y}) est déjà connu·e du portail : sa fiche "
+                "existante est reprise, sans modification. Saisissez ses heures ci-dessous.",
             )
-        return redirect(_url_grille(clause, mois_date, personne=str(personne.public_id)))
+            return redirect(_url_grille(clause, mois_date, personne=str(connue.public_id)))
+        nouvelle = attente.mettre_en_attente(request, clause=clause, mois=mois_date, donnees=donnees)
+        messages.success(
+            request,
+            f"{attente.fiche_provisoire(nouvelle)} (né·e le {nouvelle.date_naissance:%d/%m/%Y}) est ajouté·e à "
+            "la grille : saisissez ses heures ci-dessous. Sa fiche sera créée à l'enregistrement de la grille.",
+        )
+        return redirect(_url_grille(clause, mois_date, personne=str(nouvelle.public_id)))
     return render(
         request,
         "saisie/personne.html",

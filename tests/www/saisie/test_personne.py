@@ -1,6 +1,7 @@
 """Monthly entry pages: finding or adding a person."""
 
 import datetime
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -75,6 +76,50 @@ def test_une_personne_connue_est_reprise_accents_et_casse_ignores(client_agent, 
     assert HeuresRealisees.objects.get().beneficiaire == existante
 
 
+def _enregistrer_ses_heures(client, clause, mois, adresse_grille, heures="20"):
+    """Opens the grid the add page led to, types hours on the new person's line and saves the grid."""
+    public_id = parse_qs(urlsplit(adresse_grille).query)["personne"][0]
+    reponse = client.get(adresse_grille)
+    formset = reponse.context["formset"]
+    [index] = [
+        i for i, f in enumerate(formset) if f.rangee is None and f["beneficiaire"].value() == public_id
+    ]
+    donnees = remplir(
+        donnees_post(formset),
+        index,
+        heures=heures,
+        modalite=Modalite.EMBAUCHE_DIRECTE,
+        type_contrat=TypeContrat.CDD,
+    )
+    return client.post(url_grille(clause, mois), donnees)
+
+
+def test_ajouter_une_personne_n_ecrit_rien_avant_l_enregistrement_de_la_grille(client_agent, clause_a, mois):
+    reponse = client_agent.post(url_personne(clause_a, mois), _personne())
+    assert reponse.status_code == 302
+    assert messages_de(reponse) == [
+        "DUPRÉ Élodie (né·e le 01/02/1990) est ajouté·e à la grille : saisissez ses heures ci-dessous. Sa fiche "
+        "sera créée à l'enregistrement de la grille."
+    ]
+    assert not Beneficiaire.objects.exists()
+    # Offered in the grid, not saved; the grid saved without hours for her writes nothing either.
+    grille_ouverte = client_agent.get(reponse["Location"])
+    assert "DUPRÉ Élodie (né·e le 01/02/1990)" in grille_ouverte.content.decode()
+    client_agent.post(url_grille(clause_a, mois), donnees_post(grille_ouverte.context["formset"]))
+    assert not Beneficiaire.objects.exists()
+
+
+def test_une_grille_refusee_ne_cree_pas_la_personne(client_agent, clause_a, mois):
+    reponse = client_agent.post(url_personne(clause_a, mois), _personne())
+    refus = _enregistrer_ses_heures(client_agent, clause_a, mois, reponse["Location"], heures="300")
+    assert refus.status_code == 200
+    assert not Beneficiaire.objects.exists()
+    assert not HeuresRealisees.objects.exists()
+    # She is still offered: correct the hours and save.
+    assert _enregistrer_ses_heures(client_agent, clause_a, mois, reponse["Location"]).status_code == 302
+    assert HeuresRealisees.objects.get().beneficiaire.nom == "Dupré"
+
+
 def test_creer_une_personne_avec_ses_publics(client_agent, epci_a, clause_a, mois):
     commune = CommuneFactory(nom="Segré-en-Anjou Bleu", epci=epci_a)
     reponse = client_agent.post(
@@ -88,7 +133,9 @@ def test_creer_une_personne_avec_ses_publics(client_agent, epci_a, clause_a, moi
         ),
     )
     assert reponse.status_code == 302
+    assert _enregistrer_ses_heures(client_agent, clause_a, mois, reponse["Location"]).status_code == 302
     personne = Beneficiaire.objects.get()
+    assert HeuresRealisees.objects.get().beneficiaire == personne
     assert (personne.nom, personne.prenom, personne.commune, personne.niveau_qualification) == (
         "Dupré",
         "Élodie",
@@ -103,8 +150,8 @@ def test_creer_une_personne_avec_ses_publics(client_agent, epci_a, clause_a, moi
         datetime.date(2024, 3, 15),
         datetime.date(2025, 6, 30),
     )
-    assert "a été ajouté·e" in messages_de(reponse)[0]
     assert reponse["Location"] == url_grille(clause_a, mois, personne=personne.public_id)
+    assert personne.history.get().history_user.epci == epci_a
 
 
 def test_creer_une_personne_avec_d_autres_publics(client_agent, clause_a, mois):
@@ -115,7 +162,7 @@ def test_creer_une_personne_avec_d_autres_publics(client_agent, clause_a, mois):
             date_naissance="2005-05-05", autres_publics=[jeune.pk, qpv.pk], autres_publics_debut="2025-01-01"
         ),
     )
-    assert reponse.status_code == 302
+    assert _enregistrer_ses_heures(client_agent, clause_a, mois, reponse["Location"]).status_code == 302
     eligibilites = Eligibilite.objects.filter(beneficiaire__nom="Dupré").order_by("public__ordre")
     assert [(e.public.code, e.date_debut, e.date_fin) for e in eligibilites] == [
         (CodePublic.JEUNE, datetime.date(2025, 1, 1), None),
