@@ -104,6 +104,8 @@ def test_une_session_deja_verifiee_redemande_l_activation_apres_reinitialisation
 def test_reinitialisations_refusees(client, departement, superuser, agent_a):
     appareil = _connecter_verifie(client, departement)
     _equiper(superuser)
+    page = client.get("/comptes/double-facteur/").content.decode()
+    assert "votre compte" in page and "par un administrateur" in page
 
     reponse = client.post(f"/comptes/{departement.pk}/double-facteur/reinitialiser/", follow=True)
     assert regles.REINITIALISATION_DE_SOI in _messages(reponse)
