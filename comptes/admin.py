@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from comptes.models import User
 
@@ -19,3 +21,10 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         ("Rôle dans le portail", {"fields": ["first_name", "last_name", "email", "role", "epci"]}),
     ]
+
+
+# Second factors are not edited in the admin: its TOTP page would show anyone's secret and QR code again. They
+# are set up by their owner and reset by the Département from the portal (/comptes/double-facteur/).
+for modele in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(modele):
+        admin.site.unregister(modele)

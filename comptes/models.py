@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from comptes import regles
 from comptes.enums import Role
 
 
@@ -55,6 +56,11 @@ class User(AbstractUser):
     def peut_declarer(self):
         """Département staff and EPCI clerks declare hours; readers do not."""
         return self.voit_tout or (self.role == Role.EPCI and self.epci_id is not None)
+
+    @property
+    def doit_avoir_double_facteur(self):
+        """Whether the sign-in is confirmed by a second factor (when EXIGER_DOUBLE_FACTEUR is on)."""
+        return regles.doit_avoir_double_facteur(self)
 
     @property
     def perimetre(self):

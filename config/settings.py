@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "portail",
     "territoires",
     "comptes",
@@ -59,8 +62,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "portail.requetes.RefusOctetNulMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "www.comptes.middleware.DoubleFacteurMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -114,6 +119,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "comptes/verrouille.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False  # locks are seen and lifted from the portal (/comptes/verrouillages/)
+# Second factor (TOTP app, single-use recovery codes) for Département staff and superusers. Read at request time
+# by the middleware, so tests switch it with override_settings.
+EXIGER_DOUBLE_FACTEUR = env.bool("EXIGER_DOUBLE_FACTEUR", default=not DEBUG)
+OTP_TOTP_ISSUER = "Clauses d'insertion 49"
 LOGIN_URL = "comptes:connexion"
 LOGIN_REDIRECT_URL = "accueil:accueil"
 LOGOUT_REDIRECT_URL = "comptes:connexion"

@@ -54,6 +54,8 @@ ACCUEIL = Redirection("/")  # the sign-in page, for someone already signed in
 VERS_CONNEXION = Redirection("/connexion/")  # to the sign-in page, its `next` other than the URL asked
 # The admin sends an account without access to its sign-in URL, which tells that account it has no access.
 ADMIN_REFUSEE = Redirection("/admin/login/", puis=403)
+ACTIVER = Redirection("/compte/double-facteur/activer/", puis=200)
+ETAT_2FA = Redirection("/compte/double-facteur/", puis=200)
 
 # fmt: off
 ACCES = {
@@ -104,6 +106,16 @@ ACCES = {
     "comptes/inviter/":                                         (CONNEXION, 200,       404,       404,       404,       404,       200),
     "comptes/<int:pk>/activite/":                               (CONNEXION, 405,       404,       404,       404,       404,       405),
     "comptes/verrouillages/":                                   (CONNEXION, 200,       404,       404,       404,       404,       200),
+    # Second factor: Département staff and administrators only (EXIGER_DOUBLE_FACTEUR is off in these tests). Without
+    # an app set up, the verification page sends to the set-up page; the codes page, with no new codes to show,
+    # to the state page; regenerating codes and resetting someone's factor are POSTs.
+    "compte/double-facteur/":                                   (CONNEXION, 200,       404,       404,       404,       404,       200),
+    "compte/double-facteur/activer/":                           (CONNEXION, 200,       404,       404,       404,       404,       200),
+    "compte/double-facteur/verifier/":                          (CONNEXION, ACTIVER,   404,       404,       404,       404,       ACTIVER),
+    "compte/double-facteur/codes/":                             (CONNEXION, ETAT_2FA,  404,       404,       404,       404,       ETAT_2FA),
+    "compte/double-facteur/codes/regenerer/":                   (CONNEXION, 405,       404,       404,       404,       404,       405),
+    "comptes/double-facteur/":                                  (CONNEXION, 200,       404,       404,       404,       404,       200),
+    "comptes/<int:pk>/double-facteur/reinitialiser/":           (CONNEXION, 405,       404,       404,       404,       404,       405),
     # The admin's sign-in URL (the portal's view, which shadows the admin's own): anonymous visitors go to the
     # portal's sign-in page, back to the admin; anyone signed in is told the admin is not for them (403, even a
     # superuser, who is never sent there: the admin lets them in).

@@ -104,3 +104,26 @@ class InvitationForm(BootstrapForm):
         if donnees.get("role") == Role.EPCI and not donnees.get("epci"):
             self.add_error("epci", "Un agent d'EPCI est rattaché à un EPCI : choisissez-le.")
         return donnees
+
+
+class CodeActivationForm(BootstrapForm):
+    """The six digits the new authenticator app shows, confirming it is set up."""
+
+    code = forms.CharField(
+        label="Code à 6 chiffres affiché par l'application",
+        max_length=20,
+        error_messages={"required": "Saisissez le code à 6 chiffres affiché par l'application."},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class CodeVerificationForm(BootstrapForm):
+    """The second factor at sign-in: the app's six digits, or one recovery code."""
+
+    code = forms.CharField(
+        label="Code à 6 chiffres ou code de secours",
+        max_length=40,
+        help_text="Le code affiché en ce moment par votre application ; sans téléphone, un de vos codes de secours.",
+        error_messages={"required": "Saisissez le code à 6 chiffres ou un code de secours."},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from www.comptes import views
+from www.comptes import double_facteur, views
 from www.comptes.forms import ConnexionForm, MotDePasseForm, NouveauMotDePasseForm, ReinitialisationForm
 
 app_name = "comptes"
@@ -16,11 +16,26 @@ urlpatterns = [
         ),
         name="connexion",
     ),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),
+    path("deconnexion/", double_facteur.deconnexion, name="deconnexion"),
     path("comptes/", views.comptes, name="liste"),
     path("comptes/inviter/", views.inviter, name="inviter"),
     path("comptes/<int:pk>/activite/", views.activite, name="activite"),
     path("comptes/verrouillages/", views.verrouillages, name="verrouillages"),
+    path("comptes/double-facteur/", double_facteur.comptes, name="double_facteur_comptes"),
+    path(
+        "comptes/<int:pk>/double-facteur/reinitialiser/",
+        double_facteur.reinitialiser,
+        name="double_facteur_reinitialiser",
+    ),
+    path("compte/double-facteur/", double_facteur.etat, name="double_facteur"),
+    path("compte/double-facteur/activer/", double_facteur.activer, name="double_facteur_activer"),
+    path("compte/double-facteur/verifier/", double_facteur.verifier, name="double_facteur_verifier"),
+    path("compte/double-facteur/codes/", double_facteur.codes, name="double_facteur_codes"),
+    path(
+        "compte/double-facteur/codes/regenerer/",
+        double_facteur.regenerer_codes,
+        name="double_facteur_regenerer_codes",
+    ),
     path(
         "compte/mot-de-passe/",
         auth_views.PasswordChangeView.as_view(
