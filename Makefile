@@ -17,8 +17,11 @@ install: $(VENV)/.installed
 
 # The demo is served as in production (DEBUG off: the portal's French error pages, never Django's debug page),
 # over plain HTTP on 127.0.0.1, with e-mails printed in the terminal.
+# The second factor stays off unless asked for: `EXIGER_DOUBLE_FACTEUR=true make demo`.
+EXIGER_DOUBLE_FACTEUR ?= false
 DEMO_ENV := DEBUG=false SECRET_KEY=demo-seulement-pas-un-secret ALLOWED_HOSTS=127.0.0.1,localhost \
-	SECURE_SSL_REDIRECT=false SECURE_COOKIES=false HSTS_SECONDS=0 EMAIL_URL=consolemail://
+	SECURE_SSL_REDIRECT=false SECURE_COOKIES=false HSTS_SECONDS=0 EMAIL_URL=consolemail:// \
+	EXIGER_DOUBLE_FACTEUR=$(EXIGER_DOUBLE_FACTEUR)
 
 demo: install
 	DEBUG=true $(MANAGE) migrate --noinput
