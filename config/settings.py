@@ -127,6 +127,11 @@ LOGIN_URL = "comptes:connexion"
 LOGIN_REDIRECT_URL = "accueil:accueil"
 LOGOUT_REDIRECT_URL = "comptes:connexion"
 
+# Statistical secret: readers never see a count of fewer than this many people, directly or by difference.
+SEUIL_SECRET_STATISTIQUE = env.int("SEUIL_SECRET_STATISTIQUE", default=5)
+if SEUIL_SECRET_STATISTIQUE < 3:  # "< 2" would tell the count itself
+    raise ImproperlyConfigured("SEUIL_SECRET_STATISTIQUE doit être un entier supérieur ou égal à 3.")
+
 # E-mail (password reset, invitations, notifications): console in development, SMTP in production.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"))
 DEFAULT_FROM_EMAIL = env.str(

@@ -1,10 +1,13 @@
-"""Table columns shared by every list: French formats on screen, the values themselves in exports."""
+"""Table columns shared by every list: French formats on screen, the values themselves in exports.
+
+A withheld figure (`formats.Masque`) shows its label on screen and in exports alike."""
 
 from decimal import Decimal
 
 import django_tables2 as tables
 
 from portail import formats
+from portail.formats import Masque
 
 TEMPLATE_TABLEAU = "tableau.html"
 A_DROITE = {"th": {"class": "text-end"}, "td": {"class": "text-end text-nowrap"}}
@@ -21,6 +24,8 @@ class HeuresColumn(tables.Column):
         return formats.heures(value)
 
     def value(self, value):
+        if isinstance(value, Masque):  # exports show the label, as the screen does
+            return str(value)
         return Decimal(value).quantize(Decimal("0.01"))
 
 
@@ -36,6 +41,8 @@ class PourcentageColumn(tables.Column):
         return formats.pourcentage(value)
 
     def value(self, value):
+        if isinstance(value, Masque):
+            return str(value)
         return Decimal(value)
 
 
@@ -48,7 +55,7 @@ class NombreColumn(tables.Column):
         return formats.nombre(value)
 
     def value(self, value):
-        return value
+        return str(value) if isinstance(value, Masque) else value
 
 
 class DateFrancaiseColumn(tables.Column):

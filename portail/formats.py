@@ -1,5 +1,6 @@
 """French formats: 10 000 h, 1 234 567,89 €, 12,5 %, 02/12/2026 14:30."""
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
@@ -7,8 +8,20 @@ from django.utils import timezone
 ESPACE_INSECABLE = "\u00a0"
 
 
+@dataclass(frozen=True)
+class Masque:
+    """A figure withheld from the reader (statistical secret): every format shows its label instead."""
+
+    libelle: str
+
+    def __str__(self):
+        return self.libelle
+
+
 def nombre(valeur, decimales: int = 0, *, decimales_facultatives: bool = False) -> str:
     """Groups thousands with a no-break space and uses a decimal comma."""
+    if isinstance(valeur, Masque):
+        return str(valeur)
     if valeur is None or valeur == "":
         return "—"
     quantite = Decimal(str(valeur)).quantize(Decimal(1).scaleb(-decimales), rounding=ROUND_HALF_UP)
@@ -25,6 +38,8 @@ def nombre(valeur, decimales: int = 0, *, decimales_facultatives: bool = False) 
 
 
 def heures(valeur) -> str:
+    if isinstance(valeur, Masque):
+        return str(valeur)
     if valeur is None:
         return "—"
     return f"{nombre(valeur, 2, decimales_facultatives=True)}{ESPACE_INSECABLE}h"
@@ -37,6 +52,8 @@ def euros(valeur) -> str:
 
 
 def pourcentage(valeur, decimales: int = 1) -> str:
+    if isinstance(valeur, Masque):
+        return str(valeur)
     if valeur is None:
         return "—"
     return f"{nombre(valeur, decimales)}{ESPACE_INSECABLE}%"

@@ -3,69 +3,78 @@
 One call, a fixed number of queries whatever the data size. Choice codes get their French labels here,
 every breakdown lists all its categories (zero included) and shares are computed once for all three outputs.
 Shares and rates are percentages rounded to 0.1, None when there is nothing to divide by.
+For readers, `secret.masquer_chiffres` then replaces the figures that would reveal fewer than
+`SEUIL_SECRET_STATISTIQUE` people by `Masque` values (hence the `| Masque` in the types below).
 """
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 
 from beneficiaires.enums import CategorieSortie, NiveauQualification, Sexe
 from insertion.enums import Modalite
-from insertion.indicateurs import requetes
+from insertion.indicateurs import requetes, secret
 from insertion.indicateurs.requetes import SANS_EPCI, TRANCHES_AGE, Perimetre
 from insertion.selectors import taux_realisation
+from portail.formats import Masque
 
 HEURES_PAR_ETP = Decimal(1607)
 NON_RENSEIGNE = "non renseigné"
+
+Heures = Decimal | Masque
+Effectif = int | Masque
+Taux = Decimal | Masque | None
 
 
 @dataclass(frozen=True)
 class Synthese:
     annee: int
-    heures_validees: Decimal
-    heures_declarees: Decimal
-    heures_brsa: Decimal
-    nb_beneficiaires: int
-    nb_beneficiaires_brsa: int
+    heures_validees: Heures
+    heures_declarees: Heures
+    heures_brsa: Heures
+    nb_beneficiaires: Effectif
+    nb_beneficiaires_brsa: Effectif
     nb_marches: int
     heures_reservees: Decimal
     objectif_heures: int | None
-    etp: Decimal
-    part_brsa: Decimal | None
-    progression: Decimal | None
-    heures_restantes: Decimal | None
+    etp: Heures
+    part_brsa: Taux
+    progression: Taux
+    heures_restantes: Heures | None
 
 
 @dataclass(frozen=True)
 class LigneMois:
     mois: datetime.date
-    heures_validees: Decimal
-    heures_declarees: Decimal
-    cumul_validees: Decimal
-    part_objectif: Decimal | None
+    heures_validees: Heures
+    heures_declarees: Heures
+    cumul_validees: Heures
+    part_objectif: Taux
 
 
 @dataclass(frozen=True)
 class LigneEpci:
     siren: str | None  # None for the contracts attached to no EPCI
     nom: str
-    heures_validees: Decimal
-    heures_declarees: Decimal
-    nb_beneficiaires: int
+    heures_validees: Heures
+    heures_declarees: Heures
+    nb_beneficiaires: Effectif
     objectif_heures: Decimal | None
-    progression: Decimal | None
-    part: Decimal | None
+    progression: Taux
+    part: Taux
 
 
 @dataclass(frozen=True)
 class LigneAcheteur:
     siret: str
     nom: str
-    heures_validees: Decimal
-    heures_declarees: Decimal
-    part: Decimal | None
+    heures_validees: Heures
+    heures_declarees: Heures
+    part: Taux
+    nb_beneficiaires: int = 0  # not shown: what the statistical secret looks at
 
 
 @dataclass(frozen=True)
@@ -78,9 +87,12 @@ class LigneMarche:
     date_debut: datetime.date
     date_fin: datetime.date
     heures_reservees: Decimal | None
-    heures_validees_annee: Decimal
-    heures_validees_cumul: Decimal
-    taux_realisation: Decimal | None
+    heures_validees_annee: Heures
+    heures_validees_cumul: Heures
+    taux_realisation: Taux
+    # Not shown: the people behind the hours of the year and since the start (for the statistical secret).
+    nb_beneficiaires_annee: int = 0
+    nb_beneficiaires_cumul: int = 0
 
 
 @dataclass(frozen=True)
@@ -88,9 +100,9 @@ class LignePublic:
     rang: int
     code: str
     libelle: str
-    heures_validees: Decimal
-    nb_beneficiaires: int
-    part: Decimal | None
+    heures_validees: Heures
+    nb_beneficiaires: Effectif
+    part: Taux
 
 
 @dataclass(frozen=True)
@@ -98,8 +110,9 @@ class LigneModalite:
     rang: int
     code: str
     libelle: str
-    heures_validees: Decimal
-    part: Decimal | None
+    heures_validees: Heures
+    part: Taux
+    nb_beneficiaires: int = 0  # not shown: what the statistical secret looks at
 
 
 @dataclass(frozen=True)
@@ -109,8 +122,8 @@ class LigneRepartition:
     rang: int
     code: str
     libelle: str
-    nb: int
-    part: Decimal | None
+    nb: Effectif
+    part: Taux
 
 
 @dataclass(frozen=True)
@@ -129,6 +142,7 @@ class Chiffres:
     par_tranche_age: list[LigneRepartition]
     par_qualification: list[LigneRepartition]
     sorties: list[LigneRepartition]
+    seuil_secret: int | None = None  # set when the statistical secret was applied (readers)
 
 
 def part(valeur, total) -> Decimal | None:
@@ -226,7 +240,8 @@ def _repartition(lignes: list[dict], *, cle: str, choix) -> list[LigneRepartitio
 
 
 def calculer_chiffres(*, user, perimetre: Perimetre) -> Chiffres:
-    """The figures of the dashboard for a scope and a year, in a fixed number of queries."""
+    """The figures of the dashboard for a scope and a year, in a fixed number of queries; for readers, with
+    the statistical secret applied (pure Python, no further query)."""
     objectif = requetes.objectif(perimetre=perimetre)
     synthese = _synthese(
         requetes.totaux(user=user, perimetre=perimetre), annee=perimetre.annee, objectif=objectif
@@ -248,16 +263,15 @@ def calculer_chiffres(*, user, perimetre: Perimetre) -> Chiffres:
         LignePublic(rang=rang, **ligne, part=part(ligne["heures_validees"], validees))
         for rang, ligne in enumerate(requetes.par_public(user=user, perimetre=perimetre))
     ]
+    lignes_modalite = requetes.par_modalite(user=user, perimetre=perimetre)
+    personnes_modalite = {ligne["modalite"]: ligne["nb_beneficiaires"] for ligne in lignes_modalite}
     par_modalite = [
-        LigneModalite(rang, code, libelle, Decimal(heures), part_)
+        LigneModalite(rang, code, libelle, Decimal(heures), part_, personnes_modalite.get(code, 0))
         for rang, code, libelle, heures, part_ in _completer(
-            requetes.par_modalite(user=user, perimetre=perimetre),
-            cle="modalite",
-            choix=Modalite.choices,
-            valeur="heures_validees",
+            lignes_modalite, cle="modalite", choix=Modalite.choices, valeur="heures_validees"
         )
     ]
-    return Chiffres(
+    chiffres = Chiffres(
         perimetre=perimetre,
         synthese=synthese,
         par_mois=par_mois,
@@ -285,6 +299,9 @@ def calculer_chiffres(*, user, perimetre: Perimetre) -> Chiffres:
             choix=CategorieSortie.choices,
         ),
     )
+    if user.voit_donnees_personnelles:  # Département staff, and clerks who see their EPCI's people anyway
+        return chiffres
+    return secret.masquer_chiffres(chiffres, seuil=settings.SEUIL_SECRET_STATISTIQUE)
 
 
 def nb_mois_ecoules(annee: int, aujourd_hui: datetime.date | None = None) -> int:

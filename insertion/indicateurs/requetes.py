@@ -84,6 +84,11 @@ def _somme(statut=None, **filtre):
     return Coalesce(Sum("heures", filter=condition), ZERO)
 
 
+def _nb_personnes():
+    """People with validated hours among the rows (the counts the statistical secret looks at)."""
+    return Count("beneficiaire", filter=Q(statut=Statut.VALIDEES), distinct=True)
+
+
 def totaux(*, user, perimetre: Perimetre) -> dict:
     """Hours and people of the year (one query), contracts in execution and their reserved hours (one query)."""
     rangees = heures_du_perimetre(user=user, perimetre=perimetre).annotate(
@@ -93,7 +98,7 @@ def totaux(*, user, perimetre: Perimetre) -> dict:
         heures_validees=_somme(Statut.VALIDEES),
         heures_declarees=_somme(Statut.DECLAREES),
         heures_brsa=_somme(Statut.VALIDEES, brsa=True),
-        nb_beneficiaires=Count("beneficiaire", filter=Q(statut=Statut.VALIDEES), distinct=True),
+        nb_beneficiaires=_nb_personnes(),
         nb_beneficiaires_brsa=Count(
             "beneficiaire", filter=Q(statut=Statut.VALIDEES, brsa=True), distinct=True
         ),
@@ -138,7 +143,7 @@ def par_epci(*, user, perimetre: Perimetre) -> list[dict]:
         .annotate(
             heures_validees=_somme(Statut.VALIDEES),
             heures_declarees=_somme(Statut.DECLAREES),
-            nb_beneficiaires=Count("beneficiaire", filter=Q(statut=Statut.VALIDEES), distinct=True),
+            nb_beneficiaires=_nb_personnes(),
         )
         .order_by("-heures_validees", "nom")
     )
@@ -148,7 +153,11 @@ def par_acheteur(*, user, perimetre: Perimetre) -> list[dict]:
     return list(
         heures_du_perimetre(user=user, perimetre=perimetre)
         .values(siret=F("clause__lot__marche__acheteur__siret"), nom=F("clause__lot__marche__acheteur__nom"))
-        .annotate(heures_validees=_somme(Statut.VALIDEES), heures_declarees=_somme(Statut.DECLAREES))
+        .annotate(
+            heures_validees=_somme(Statut.VALIDEES),
+            heures_declarees=_somme(Statut.DECLAREES),
+            nb_beneficiaires=_nb_personnes(),
+        )
         .order_by("-heures_validees", "nom")
     )
 
@@ -157,7 +166,7 @@ def par_modalite(*, user, perimetre: Perimetre) -> list[dict]:
     return list(
         heures_du_perimetre(user=user, perimetre=perimetre)
         .values("modalite")
-        .annotate(heures_validees=_somme(Statut.VALIDEES))
+        .annotate(heures_validees=_somme(Statut.VALIDEES), nb_beneficiaires=_nb_personnes())
         .order_by("-heures_validees")
     )
 
@@ -251,9 +260,20 @@ def _somme_validee(**filtre):
     return Coalesce(Subquery(rangees), ZERO)
 
 
+def _nb_personnes_validees(**filtre):
+    rangees = (
+        HeuresRealisees.objects.filter(clause__lot__marche=OuterRef("pk"), statut=Statut.VALIDEES, **filtre)
+        .order_by()
+        .values("clause__lot__marche")
+        .annotate(nb=Count("beneficiaire", distinct=True))
+        .values("nb")[:1]
+    )
+    return Coalesce(Subquery(rangees), 0)
+
+
 def par_marche(*, user, perimetre: Perimetre) -> list[dict]:
     """Contracts with a clause in execution during the year: reserved hours, validated in the year and
-    validated since the start up to 31 December."""
+    validated since the start up to 31 December, and the people behind each (for the statistical secret)."""
     reservees = (
         Clause.objects.filter(lot__marche=OuterRef("pk"))
         .order_by()
@@ -267,6 +287,8 @@ def par_marche(*, user, perimetre: Perimetre) -> list[dict]:
             heures_reservees=Subquery(reservees),
             heures_validees_annee=_somme_validee(mois__year=perimetre.annee),
             heures_validees_cumul=_somme_validee(mois__lte=perimetre.fin),
+            nb_beneficiaires_annee=_nb_personnes_validees(mois__year=perimetre.annee),
+            nb_beneficiaires_cumul=_nb_personnes_validees(mois__lte=perimetre.fin),
         )
         .order_by("reference", "pk")
         .values(
@@ -278,6 +300,8 @@ def par_marche(*, user, perimetre: Perimetre) -> list[dict]:
             "heures_reservees",
             "heures_validees_annee",
             "heures_validees_cumul",
+            "nb_beneficiaires_annee",
+            "nb_beneficiaires_cumul",
             acheteur_nom=F("acheteur__nom"),
             epci_nom=Coalesce("epci__nom", Value(SANS_EPCI)),
         )

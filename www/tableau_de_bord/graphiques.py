@@ -2,6 +2,7 @@
 
 Every figure is computed here in plain Python; the templates only place the shapes. Each chart has a
 title and a description for screen readers, and the page puts its data table beside it.
+A masked figure (statistical secret) is never drawn: a bar's length or a point's height would tell it.
 """
 
 import math
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from portail import formats
+from portail.formats import Masque
 
 LARGEUR = 640
 GAUCHE_BARRES = 4.0
@@ -69,6 +71,7 @@ class Courbe:
     objectif_y: float | None
     objectif_libelle: str
     description: str
+    masquee: bool = False  # statistical secret: the line is not drawn
 
     @property
     def trace(self) -> str:
@@ -91,6 +94,9 @@ class Courbe:
 def courbe_cumulee(*, cumuls: list, objectif, nb_mois: int = 12, hauteur: int = 320) -> Courbe:
     """`cumuls`: the twelve cumulative values; only the first `nb_mois` are drawn (months not yet over)."""
     gauche, droite, haut, bas = 78.0, LARGEUR - 16.0, 24.0, hauteur - 36.0
+    masquee = any(isinstance(v, Masque) for v in cumuls[:nb_mois])
+    if masquee:
+        nb_mois = 0
     valeurs = [float(v) for v in cumuls[:nb_mois]]
     maximum = max([*valeurs, float(objectif or 0), 0.0]) * 1.05  # room above the highest line
     pas = pas_lisible(maximum)
@@ -114,7 +120,9 @@ def courbe_cumulee(*, cumuls: list, objectif, nb_mois: int = 12, hauteur: int = 
     ]
     etiquettes = [Graduation(round(x(i), 1), libelle) for i, libelle in enumerate(MOIS_COURTS)]
     dernier = formats.heures(cumuls[nb_mois - 1]) if nb_mois else formats.heures(0)
-    if objectif:
+    if masquee:
+        description = "Heures validées cumulées masquées (secret statistique)."
+    elif objectif:
         description = (
             f"Heures validées cumulées : {dernier} ; objectif de l'année : {formats.heures(objectif)}."
         )
@@ -133,6 +141,7 @@ def courbe_cumulee(*, cumuls: list, objectif, nb_mois: int = 12, hauteur: int = 
         objectif_y=round(y(objectif), 1) if objectif else None,
         objectif_libelle=f"Objectif : {formats.heures(objectif)}" if objectif else "",
         description=description,
+        masquee=masquee,
     )
 
 
@@ -174,8 +183,14 @@ class Barres:
 
 
 def barres(*, elements: list[tuple[str, Decimal]], titre: str) -> Barres | None:
-    """`elements`: (label, hours); None when there is nothing to draw."""
-    elements = [(libelle, valeur) for libelle, valeur in elements if valeur]
+    """`elements`: (label, hours); None when there is nothing to draw. Masked hours are left out (no bar
+    at all when every one is masked)."""
+    masques = [libelle for libelle, valeur in elements if isinstance(valeur, Masque)]
+    elements = [
+        (libelle, valeur) for libelle, valeur in elements if valeur and not isinstance(valeur, Masque)
+    ]
+    if not elements and masques:
+        return Barres(largeur=LARGEUR, hauteur=0, gauche=GAUCHE_BARRES, description=f"{titre} : masquées.")
     if not elements:
         return None
     gauche, place_valeur = GAUCHE_BARRES, 104.0
@@ -190,7 +205,10 @@ def barres(*, elements: list[tuple[str, Decimal]], titre: str) -> Barres | None:
         )
         for i, (libelle, valeur) in enumerate(elements)
     ]
-    description = f"{titre} : " + " ; ".join(f"{b.libelle} {b.valeur}" for b in liste) + "."
+    description = f"{titre} : " + " ; ".join(f"{b.libelle} {b.valeur}" for b in liste)
+    if masques:
+        description += " ; non représentés (secret statistique) : " + ", ".join(masques)
+    description += "."
     return Barres(
         largeur=LARGEUR,
         hauteur=len(liste) * Barres.HAUTEUR_LIGNE + 4,

@@ -6,7 +6,7 @@ EPCI clerks and EPCI readers are locked to their EPCI whatever they ask (`indica
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -20,6 +20,7 @@ from insertion.indicateurs.chiffres import Chiffres, calculer_chiffres, nb_mois_
 from insertion.indicateurs.requetes import Perimetre, annees_disponibles, perimetre_pour
 from marches.selectors import epci_du_territoire, epci_par_siren
 from portail.acces import utilisateur_ou_404
+from portail.formats import Masque
 from portail.periodes import ANNEE_MAX, ANNEE_MIN
 from portail.requetes import PaginationTable
 from portail.tableurs import ExportTableur
@@ -115,11 +116,37 @@ def _graphiques(chiffres: Chiffres) -> dict:
     }
 
 
+def note_secret(seuil: int) -> str:
+    return (
+        f"Les effectifs inférieurs à {seuil} personnes sont masqués (secret statistique), "
+        "ainsi que les cases qui permettraient de les retrouver."
+    )
+
+
+def _secret(chiffres: Chiffres) -> dict:
+    """What the templates say about the statistical secret (`applique` false for staff and clerks)."""
+    seuil = chiffres.seuil_secret
+    if seuil is None:
+        return {"applique": False, "tout_masque": False, "brsa_masque": False}
+    synthese = chiffres.synthese
+    return {
+        "applique": True,
+        "seuil": seuil,
+        "note": note_secret(seuil),
+        "tout_masque": isinstance(synthese.nb_beneficiaires, Masque),
+        "brsa_masque": isinstance(synthese.nb_beneficiaires_brsa, Masque),
+    }
+
+
 def _contexte(request, demande: Demande, chiffres: Chiffres, tables: dict) -> dict:
     synthese = chiffres.synthese
     progression = synthese.progression
+    if isinstance(progression, Masque):
+        progression = None
     parametres = demande.parametres(request.user)
     return {
+        "secret": _secret(chiffres),
+        "progression_masquee": isinstance(synthese.progression, Masque),
         "annee": str(demande.perimetre.annee),
         "libelle_perimetre": demande.libelle,
         "synthese": synthese,
@@ -205,17 +232,25 @@ def bilan(request):
 
 
 def _nombre(valeur):
-    """Decimals as JSON numbers: an integer when whole, a float otherwise."""
-    if valeur is None:
+    """Decimals as JSON numbers: an integer when whole, a float otherwise; a masked figure is null."""
+    if valeur is None or isinstance(valeur, Masque):
         return None
     if isinstance(valeur, Decimal):
         return int(valeur) if valeur == valeur.to_integral_value() else float(valeur)
     return valeur
 
 
+def _masquee(ligne) -> bool:
+    return any(isinstance(getattr(ligne, champ.name), Masque) for champ in fields(ligne))
+
+
 def _lignes(lignes, **champs):
-    """Each row as a dict of JSON values; `champs` maps the JSON key to the row's attribute."""
-    return [{cle: _json(getattr(ligne, source)) for cle, source in champs.items()} for ligne in lignes]
+    """Each row as a dict of JSON values; `champs` maps the JSON key to the row's attribute. `masque` tells
+    that the row's figures about people (counts, hours, shares, rates) are null by statistical secret."""
+    return [
+        {cle: _json(getattr(ligne, source)) for cle, source in champs.items()} | {"masque": _masquee(ligne)}
+        for ligne in lignes
+    ]
 
 
 def _json(valeur):
@@ -224,10 +259,23 @@ def _json(valeur):
     return _nombre(valeur)
 
 
+def _secret_json(chiffres: Chiffres) -> dict | None:
+    """None when every figure is shown; otherwise the threshold and the summary keys that are null."""
+    if chiffres.seuil_secret is None:
+        return None
+    masques = [
+        champ.name
+        for champ in fields(chiffres.synthese)
+        if isinstance(getattr(chiffres.synthese, champ.name), Masque)
+    ]
+    return {"seuil": chiffres.seuil_secret, "note": note_secret(chiffres.seuil_secret), "masques": masques}
+
+
 def en_json(demande: Demande, chiffres: Chiffres) -> dict:
     s = chiffres.synthese
     epci = demande.perimetre.epci
     return {
+        "secret_statistique": _secret_json(chiffres),
         "annee": demande.perimetre.annee,
         "perimetre": {
             "libelle": demande.libelle,
@@ -241,8 +289,8 @@ def en_json(demande: Demande, chiffres: Chiffres) -> dict:
         "heures_declarees": _nombre(s.heures_declarees),
         "heures_brsa": _nombre(s.heures_brsa),
         "part_brsa": _nombre(s.part_brsa),
-        "nb_beneficiaires": s.nb_beneficiaires,
-        "nb_beneficiaires_brsa": s.nb_beneficiaires_brsa,
+        "nb_beneficiaires": _nombre(s.nb_beneficiaires),
+        "nb_beneficiaires_brsa": _nombre(s.nb_beneficiaires_brsa),
         "nb_marches": s.nb_marches,
         "heures_reservees": _nombre(s.heures_reservees),
         "par_mois": [
@@ -251,6 +299,7 @@ def en_json(demande: Demande, chiffres: Chiffres) -> dict:
                 "heures_validees": _nombre(ligne.heures_validees),
                 "heures_declarees": _nombre(ligne.heures_declarees),
                 "cumul_validees": _nombre(ligne.cumul_validees),
+                "masque": _masquee(ligne),
             }
             for ligne in chiffres.par_mois
         ],

@@ -65,6 +65,7 @@ def test_json_departement_chiffres_calcules_a_la_main(client, jeu_annuel):
             "nb_beneficiaires": 2,
             "objectif_heures": 400,
             "progression": 37.5,
+            "masque": False,
         },
         {
             "siren": jeu_annuel["beta"].siren,
@@ -74,8 +75,10 @@ def test_json_departement_chiffres_calcules_a_la_main(client, jeu_annuel):
             "nb_beneficiaires": 1,
             "objectif_heures": None,
             "progression": None,
+            "masque": False,
         },
     ]
+    assert donnees["secret_statistique"] is None  # staff see every figure
     assert [m["mois"] for m in donnees["par_mois"]] == [f"2025-{n:02d}" for n in range(1, 13)]
     assert [m["heures_validees"] for m in donnees["par_mois"]] == [60, 10, 20, 0, 0, 30, 40, 0, 0, 0, 0, 50]
     assert [m["cumul_validees"] for m in donnees["par_mois"]] == [
@@ -233,25 +236,25 @@ def test_agent_epci_verrouille_sur_la_page(client, jeu_annuel):
     assert [ligne.record.reference for ligne in response.context["tables"]["marches"].rows] == ["B-2024"]
 
 
-def test_lecteur_d_un_epci_verrouille(client, jeu_annuel):
+def test_lecteur_d_un_epci_verrouille(client, jeu_annuel, settings):
+    settings.SEUIL_SECRET_STATISTIQUE = 3  # Beta's one person stays secret: figures masked, scope checked
     donnees = donnees_json(client, jeu_annuel["lecteur_beta"], annee=2025, epci=jeu_annuel["alpha"].siren)
     assert donnees["perimetre"]["epci"]["siren"] == jeu_annuel["beta"].siren
-    assert donnees["heures_validees"] == 60
-    assert donnees["heures_declarees"] == 0
+    assert donnees["heures_validees"] is None and donnees["heures_reservees"] == 500  # Beta's contract only
     assert [a["nom"] for a in donnees["par_acheteur"]] == ["Mairie de Beta"]
     page = html(get(client, jeu_annuel["lecteur_beta"], URL, annee=2025, epci=jeu_annuel["alpha"].siren))
     assert "Périmètre : CC Beta — 2025" in page
     # An unknown SIREN changes nothing for a locked account either.
-    assert (
-        donnees_json(client, jeu_annuel["lecteur_beta"], annee=2025, epci="999999999")["heures_validees"]
-        == 60
-    )
+    autre = donnees_json(client, jeu_annuel["lecteur_beta"], annee=2025, epci="999999999")
+    assert autre["perimetre"]["epci"]["siren"] == jeu_annuel["beta"].siren
 
 
-def test_lecteur_sans_epci_choisit_un_epci(client, jeu_annuel):
+def test_lecteur_sans_epci_choisit_un_epci(client, jeu_annuel, settings):
+    settings.SEUIL_SECRET_STATISTIQUE = 3  # the Département's 3 people are shown, Alpha's 2 are not
     assert donnees_json(client, jeu_annuel["lecteur"], annee=2025)["heures_validees"] == 210
     donnees = donnees_json(client, jeu_annuel["lecteur"], annee=2025, epci=jeu_annuel["alpha"].siren)
-    assert donnees["heures_validees"] == 150
+    assert donnees["perimetre"]["epci"]["siren"] == jeu_annuel["alpha"].siren
+    assert donnees["heures_validees"] is None and donnees["heures_reservees"] == 1000
     page = html(get(client, jeu_annuel["lecteur"], URL, annee=2025, epci=jeu_annuel["alpha"].siren))
     assert "Périmètre : CC Alpha — 2025" in page
     assert f'<option value="{jeu_annuel["alpha"].siren}" selected>CC Alpha</option>' in page

@@ -96,6 +96,7 @@ def test_marche_sans_epci(client, jeu_annuel):
         "nb_beneficiaires": 1,
         "objectif_heures": None,
         "progression": None,
+        "masque": False,
     }
     assert {m["reference"]: m["epci"] for m in donnees["par_marche"]}["D-2025"] == "Sans EPCI de rattachement"
     assert donnees_json(client, jeu_annuel["agent_alpha"], annee=2025)["heures_validees"] == 150

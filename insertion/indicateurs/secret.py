@@ -1,0 +1,260 @@
+"""Statistical secret for readers: no count of fewer than `seuil` people, directly or by difference.
+
+Pure functions on the figures computed by `chiffres` (no query), applied once for readers, so that the
+page, the bilan, the exports and the JSON all show the same masked figures.
+
+- Primary: a cell counting 1 to seuil - 1 people is masked: its count reads "< 5", its hours, ETP, shares
+  and rates read "secret". Zero stays zero.
+- Secondary: in a breakdown whose total is known (people by sex, age band, qualification; sorties; people
+  by EPCI when they add up), the smallest shown cells are masked too ("secret") until no masked count can
+  be recovered from the total minus the shown cells — a reader knowing that a "< 5" count lies in
+  1..seuil-1 and that a secondary one lies between seuil and the smallest shown count. Cells holding hours
+  (EPCI, buyer, contract, modality) add up to the total hours: at least two of them with hours are masked.
+  When no shown cell is left to mask, the whole breakdown is masked, zeros included.
+- Publics do not add up (a person may belong to several); each public splits the people in two, in it or
+  not: its row is masked when either side counts 1..seuil-1 people. The BRSA figures of the summary too.
+- A scope of 1..seuil-1 people: every figure about people is masked (counts, hours, ETP, shares, rates),
+  zeros included; contracts, their reserved hours and targets stay.
+
+Differences across scopes (the Département minus the other EPCI) or across years are not covered.
+"""
+
+from collections.abc import Sequence
+from dataclasses import replace
+from decimal import Decimal
+
+from portail.formats import Masque
+
+PRIMAIRE = "primaire"  # counts 1..seuil-1 people
+SECONDAIRE = "secondaire"  # masked so that a primary cell cannot be recovered
+SECRET = Masque("secret")
+
+
+def libelle_effectif(seuil: int) -> str:
+    return f"< {seuil}"
+
+
+# --- one breakdown -----------------------------------------------------------------------------------
+
+
+def protegee(effectifs: Sequence[int], etats: Sequence[str | None], *, seuil: int) -> bool:
+    """True when no masked count has a single possible value, given the total and the shown counts.
+
+    A primary count lies in 1..seuil-1; a secondary one in seuil..the smallest shown count (the smallest
+    cells are taken first). With the sum of the masked counts known, each one's range is its own bounds
+    narrowed by the others' (all integers, so every value in between is reachable)."""
+    masques = [i for i, etat in enumerate(etats) if etat]
+    if not masques:
+        return True
+    montres = [n for n, etat in zip(effectifs, etats, strict=True) if etat is None and n > 0]
+    plafond = min(montres, default=sum(effectifs))
+    bornes = [(1, seuil - 1) if etats[i] == PRIMAIRE else (seuil, plafond) for i in masques]
+    reste = sum(effectifs[i] for i in masques)
+    bas_total = sum(bas for bas, _ in bornes)
+    haut_total = sum(haut for _, haut in bornes)
+    for bas, haut in bornes:
+        mini = max(bas, reste - (haut_total - haut))
+        maxi = min(haut, reste - (bas_total - bas))
+        if mini >= maxi:
+            return False
+    return True
+
+
+def masquer_repartition(
+    effectifs: Sequence[int],
+    *,
+    seuil: int,
+    additive: bool = True,
+    heures: Sequence[Decimal] | None = None,
+    masquer_aussi: Sequence[bool] = (),
+) -> list[str | None]:
+    """For each cell of a breakdown: None (shown), PRIMAIRE or SECONDAIRE.
+
+    `effectifs`: the people of each cell; `additive`: they add up to a known total; `heures`: the hours of
+    each cell, adding up to a known total; `masquer_aussi`: cells to mask as primary anyway (a contract
+    whose people since its start are too few)."""
+    nombre = len(effectifs)
+    total = sum(effectifs)
+    if additive and 0 < total < seuil:
+        return [SECONDAIRE] * nombre
+    aussi = list(masquer_aussi) + [False] * (nombre - len(masquer_aussi))
+    etats = [PRIMAIRE if 0 < n < seuil or aussi[i] else None for i, n in enumerate(effectifs)]
+    if PRIMAIRE not in etats:
+        return etats
+
+    def suffisant():
+        if additive and not protegee(effectifs, etats, seuil=seuil):
+            return False
+        if heures is not None:
+            avec_heures = sum(1 for h, etat in zip(heures, etats, strict=True) if etat and h)
+            return avec_heures != 1
+        return True
+
+    while not suffisant():
+        candidats = [i for i, n in enumerate(effectifs) if etats[i] is None and n > 0]
+        if not candidats:
+            return [SECONDAIRE] * nombre if additive else etats
+        etats[min(candidats, key=lambda i: (effectifs[i], i))] = SECONDAIRE
+    return etats
+
+
+def masquer_parmi(effectif: int, *, total: int, seuil: int) -> str | None:
+    """A count of people within a known total (a public, the BRSA people): masked when it or the rest of
+    the total counts 1..seuil-1 people."""
+    if 0 < effectif < seuil:
+        return PRIMAIRE
+    if 0 < total - effectif < seuil:
+        return SECONDAIRE
+    return None
+
+
+# --- the figures of a dashboard ----------------------------------------------------------------------
+
+
+def _masquer(ligne, etat: str | None, *, seuil: int, effectifs=(), autres=()):
+    """The row with its counts (`effectifs`) and the figures drawn from them (`autres`) masked."""
+    if etat is None:
+        return ligne
+    compte = Masque(libelle_effectif(seuil)) if etat == PRIMAIRE else SECRET
+    valeurs = dict.fromkeys(effectifs, compte)
+    valeurs |= {champ: SECRET for champ in autres if getattr(ligne, champ) is not None}
+    return replace(ligne, **valeurs)
+
+
+def _masquer_lignes(lignes, etats, *, seuil, effectifs=(), autres=()):
+    return [
+        _masquer(ligne, etat, seuil=seuil, effectifs=effectifs, autres=autres)
+        for ligne, etat in zip(lignes, etats, strict=True)
+    ]
+
+
+def _montrees_d_abord(lignes, etats):
+    """Rows sorted by hours would place a masked row between two shown ones: masked rows go last, by name."""
+    montrees = [ligne for ligne, etat in zip(lignes, etats, strict=True) if etat is None]
+    masquees = [ligne for ligne, etat in zip(lignes, etats, strict=True) if etat]
+    return montrees + sorted(masquees, key=lambda ligne: ligne.nom)
+
+
+CHAMPS = {
+    "synthese": (
+        ("nb_beneficiaires",),
+        ("heures_validees", "heures_declarees", "etp", "progression", "heures_restantes"),
+    ),
+    "brsa": (("nb_beneficiaires_brsa",), ("heures_brsa", "part_brsa")),
+    "par_mois": ((), ("heures_validees", "heures_declarees", "cumul_validees", "part_objectif")),
+    "par_epci": (("nb_beneficiaires",), ("heures_validees", "heures_declarees", "progression", "part")),
+    "par_acheteur": ((), ("heures_validees", "heures_declarees", "part")),
+    "par_marche": ((), ("heures_validees_annee", "heures_validees_cumul", "taux_realisation")),
+    "par_public": (("nb_beneficiaires",), ("heures_validees", "part")),
+    "par_modalite": ((), ("heures_validees", "part")),
+    "repartition": (("nb",), ("part",)),
+}
+REPARTITIONS = ("par_sexe", "par_tranche_age", "par_qualification", "sorties")
+
+
+def _appliquer(lignes, etats, cle, *, seuil):
+    effectifs, autres = CHAMPS[cle]
+    return _masquer_lignes(lignes, etats, seuil=seuil, effectifs=effectifs, autres=autres)
+
+
+def _tout_masquer(chiffres, *, seuil: int):
+    """A scope of 1..seuil-1 people: every figure about people masked, zeros included."""
+    synthese = _masquer(
+        chiffres.synthese,
+        PRIMAIRE,
+        seuil=seuil,
+        effectifs=CHAMPS["synthese"][0],
+        autres=CHAMPS["synthese"][1],
+    )
+    synthese = _masquer(
+        synthese, SECONDAIRE, seuil=seuil, effectifs=CHAMPS["brsa"][0], autres=CHAMPS["brsa"][1]
+    )
+
+    def tout(cle_lignes, cle_champs):
+        lignes = getattr(chiffres, cle_lignes)
+        return _appliquer(lignes, [SECONDAIRE] * len(lignes), cle_champs, seuil=seuil)
+
+    return replace(
+        chiffres,
+        synthese=synthese,
+        par_mois=tout("par_mois", "par_mois"),
+        par_epci=tout("par_epci", "par_epci"),
+        par_acheteur=tout("par_acheteur", "par_acheteur"),
+        par_marche=tout("par_marche", "par_marche"),
+        par_public=tout("par_public", "par_public"),
+        par_modalite=tout("par_modalite", "par_modalite"),
+        **{cle: tout(cle, "repartition") for cle in REPARTITIONS},
+        seuil_secret=seuil,
+    )
+
+
+def masquer_chiffres(chiffres, *, seuil: int):
+    """The figures of `chiffres.calculer_chiffres` as a reader may see them (see the module's docstring)."""
+    synthese = chiffres.synthese
+    total = synthese.nb_beneficiaires
+    if 0 < total < seuil:
+        return _tout_masquer(chiffres, seuil=seuil)
+
+    synthese = _masquer(
+        synthese,
+        masquer_parmi(synthese.nb_beneficiaires_brsa, total=total, seuil=seuil),
+        seuil=seuil,
+        effectifs=CHAMPS["brsa"][0],
+        autres=CHAMPS["brsa"][1],
+    )
+
+    epci = chiffres.par_epci
+    personnes_epci = [ligne.nb_beneficiaires for ligne in epci]
+    etats_epci = masquer_repartition(
+        personnes_epci,
+        seuil=seuil,
+        additive=sum(personnes_epci) == total,  # nobody worked in two EPCI: the counts add up
+        heures=[ligne.heures_validees for ligne in epci],
+    )
+    acheteurs = chiffres.par_acheteur
+    etats_acheteurs = masquer_repartition(
+        [ligne.nb_beneficiaires for ligne in acheteurs],
+        seuil=seuil,
+        additive=False,
+        heures=[ligne.heures_validees for ligne in acheteurs],
+    )
+    marches = chiffres.par_marche
+    etats_marches = masquer_repartition(
+        [ligne.nb_beneficiaires_annee for ligne in marches],
+        seuil=seuil,
+        additive=False,
+        heures=[ligne.heures_validees_annee for ligne in marches],
+        masquer_aussi=[0 < ligne.nb_beneficiaires_cumul < seuil for ligne in marches],
+    )
+    modalites = chiffres.par_modalite
+    etats_modalites = masquer_repartition(
+        [ligne.nb_beneficiaires for ligne in modalites],
+        seuil=seuil,
+        additive=False,
+        heures=[ligne.heures_validees for ligne in modalites],
+    )
+    etats_publics = [
+        masquer_parmi(ligne.nb_beneficiaires, total=total, seuil=seuil) for ligne in chiffres.par_public
+    ]
+    repartitions = {
+        cle: _appliquer(
+            getattr(chiffres, cle),
+            masquer_repartition([ligne.nb for ligne in getattr(chiffres, cle)], seuil=seuil),
+            "repartition",
+            seuil=seuil,
+        )
+        for cle in REPARTITIONS
+    }
+    return replace(
+        chiffres,
+        synthese=synthese,
+        par_epci=_montrees_d_abord(_appliquer(epci, etats_epci, "par_epci", seuil=seuil), etats_epci),
+        par_acheteur=_montrees_d_abord(
+            _appliquer(acheteurs, etats_acheteurs, "par_acheteur", seuil=seuil), etats_acheteurs
+        ),
+        par_marche=_appliquer(marches, etats_marches, "par_marche", seuil=seuil),
+        par_public=_appliquer(chiffres.par_public, etats_publics, "par_public", seuil=seuil),
+        par_modalite=_appliquer(modalites, etats_modalites, "par_modalite", seuil=seuil),
+        **repartitions,
+        seuil_secret=seuil,
+    )
