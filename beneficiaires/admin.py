@@ -29,12 +29,20 @@ class BeneficiaireAdmin(SuperutilisateurAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["commune", "cree_par_epci"]
     search_fields = ["nom", "prenom"]
     autocomplete_fields = ["commune", "cree_par_epci"]
-    readonly_fields = ["public_id"]
+    readonly_fields = ["public_id", "anonymise_le"]
     inlines = [EligibiliteInline, SortieInline]
+
+    def has_change_permission(self, request, obj=None):
+        # An anonymised record is read-only: its identity never comes back.
+        if obj is not None and obj.est_anonymise:
+            return False
+        return super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            services.modifier_beneficiaire(
+                user=request.user, beneficiaire=obj, champs=list(form.changed_data)
+            )
         else:
             # Every creation of a person goes through the service (the inlines are saved afterwards).
             services.creer_beneficiaire(user=request.user, beneficiaire=obj)
