@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from beneficiaires import services
+from beneficiaires import selectors, services
 from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
 from portail.administration import SuperutilisateurAdminMixin
 
@@ -33,8 +33,8 @@ class BeneficiaireAdmin(SuperutilisateurAdminMixin, SimpleHistoryAdmin):
     inlines = [EligibiliteInline, SortieInline]
 
     def has_change_permission(self, request, obj=None):
-        # An anonymised record is read-only: its identity never comes back.
-        if obj is not None and obj.est_anonymise:
+        # An anonymised record is read-only, and so are its old versions (never reverted to).
+        if obj is not None and (obj.est_anonymise or selectors.beneficiaire_anonymise(pk=obj.pk)):
             return False
         return super().has_change_permission(request, obj)
 

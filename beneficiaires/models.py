@@ -76,7 +76,6 @@ class Beneficiaire(models.Model):
         "anonymisé le",
         null=True,
         blank=True,
-        editable=False,
         help_text="Identité effacée après la durée de conservation ; la fiche n'est plus modifiable.",
     )
 

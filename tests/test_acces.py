@@ -86,6 +86,10 @@ ACCES = {
     # People: the Département and the clerks (their EPCI's people); outcomes are the Département's.
     "beneficiaires/":                                           (CONNEXION, 200,       200,       200,       404,       404,       200),
     "beneficiaires/<uuid:public_id>/":                          (CONNEXION, 200,       200,       404,       404,       404,       200),
+    # The access log and the right of access (everything held on one person) are the Département's.
+    "beneficiaires/journal/":                                   (CONNEXION, 200,       404,       404,       404,       404,       200),
+    "beneficiaires/<uuid:public_id>/droit-d-acces/":            (CONNEXION, 200,       404,       404,       404,       404,       200),
+    "beneficiaires/<uuid:public_id>/droit-d-acces.json":        (CONNEXION, 200,       404,       404,       404,       404,       200),
     "beneficiaires/<uuid:public_id>/sorties/ajouter/":          (CONNEXION, 200,       404,       404,       404,       404,       200),
     "beneficiaires/<uuid:public_id>/sorties/<int:sortie_pk>/":  (CONNEXION, 200,       404,       404,       404,       404,       200),
     # Accounts: everyone changes their own password; a forgotten one is reset without signing in.

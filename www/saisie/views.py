@@ -9,6 +9,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from beneficiaires.enums import ActionAcces
+from beneficiaires.journal import journaliser
 from beneficiaires.services import trouver_ou_creer_beneficiaire
 from insertion import regles
 from insertion.enums import Statut
@@ -174,6 +176,13 @@ def grille(request, clause_pk, mois):
     modifiables = [r for r in du_mois if not regles.ligne_verrouillee(statut=r.statut, user=user)]
     retenues = _uuids(_personnes_retenues(request, clause))
     personnes = personnes_proposees(user=user, clause=clause, public_ids=retenues)
+    if request.method == "GET":
+        journaliser(
+            user=user,
+            action=ActionAcces.PROPOSITION,
+            nombre_personnes=len(personnes),
+            detail=f"{clause.lot.marche.reference}, lot {clause.lot.numero}, {libelle_mois(mois_date)}",
+        )
 
     entreprises = {r.employeur.siret: r.employeur for r in rangees if r.employeur.siret}
     if clause.lot.titulaire and clause.lot.titulaire.siret:
@@ -277,6 +286,13 @@ def ajouter_personne(request, clause_pk, mois):
     form = PersonneForm(request.POST or None, mois=mois_date)
     if request.method == "POST" and form.is_valid():
         personne, creee = trouver_ou_creer_beneficiaire(user=user, **form.donnees_personne())
+        if not creee:
+            journaliser(
+                user=user,
+                action=ActionAcces.IDENTIFICATION,
+                beneficiaire=personne,
+                detail=f"ajout à la grille de saisie ({clause.lot.marche.reference}, lot {clause.lot.numero})",
+            )
         _retenir_personne(request, clause, personne)
         naissance = f"{personne.date_naissance:%d/%m/%Y}"
         if creee:
