@@ -2,6 +2,8 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from beneficiaires import selectors, services
+from beneficiaires.enums import ActionAcces
+from beneficiaires.journal import journaliser
 from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
 from portail.administration import SuperutilisateurAdminMixin
 
@@ -31,6 +33,17 @@ class BeneficiaireAdmin(SuperutilisateurAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["commune", "cree_par_epci"]
     readonly_fields = ["public_id", "anonymise_le"]
     inlines = [EligibiliteInline, SortieInline]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        reponse = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and reponse.status_code == 200:
+            journaliser(
+                user=request.user,
+                action=ActionAcces.CONSULTATION,
+                beneficiaire=self.get_object(request, object_id),
+                detail="administration",
+            )
+        return reponse
 
     def has_change_permission(self, request, obj=None):
         # An anonymised record is read-only, and so are its old versions (never reverted to).

@@ -147,7 +147,8 @@ def journal(request):
             user=user,
             action=ActionAcces.EXPORT,
             nombre_personnes=len(export.dataset),
-            detail=f"journal des accès ({format_export.upper()}, {len(export.dataset)} entrées)",
+            detail=f"journal des accès ({format_export.upper()}, {len(export.dataset)} "
+            f"entrée{'s' if len(export.dataset) > 1 else ''})",
         )
         return reponse
     return render(request, "beneficiaires/journal.html", {"filtre": filtre, "table": table})
