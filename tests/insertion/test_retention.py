@@ -215,3 +215,24 @@ def test_tableau_de_bord_identique_apres_la_purge(client, jeu_annuel):
         "Filochard"
     }
     assert chiffres() == avant
+
+
+def test_requetes_de_la_purge_independantes_du_nombre_de_personnes(clause_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from insertion.retention import purger
+    from tests.requetes import assert_autant_de_requetes
+
+    def requetes(nombre):
+        personnes = BeneficiaireFactory.create_batch(nombre, date_entree=D(2019, 1, 7))
+        for personne in personnes:
+            SortieFactory(beneficiaire=personne, date=D(2019, 6, 1))
+            HeuresRealiseesFactory(clause=clause_a, beneficiaire=personne, mois=D(2019, 5, 1), rejetees=True)
+        vieillir(*personnes)
+        with CaptureQueriesContext(connection) as capture:
+            bilan = purger()
+        assert bilan.anonymisation.personnes == bilan.motifs == nombre
+        return [q["sql"] for q in capture.captured_queries]
+
+    assert_autant_de_requetes(requetes(3), requetes(30))
