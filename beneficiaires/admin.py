@@ -78,3 +78,12 @@ class SortieAdmin(SuperutilisateurAdminMixin, SimpleHistoryAdmin):
     search_fields = ["beneficiaire__nom", "beneficiaire__prenom"]
     autocomplete_fields = ["beneficiaire"]
     date_hierarchy = "date"
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.beneficiaire.est_anonymise:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        # Recorded in the access log, like the outcomes entered in the portal.
+        services.enregistrer_sortie(user=request.user, sortie=obj)

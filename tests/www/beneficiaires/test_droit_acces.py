@@ -199,3 +199,20 @@ def test_droit_d_acces_d_une_personne_anonymisee(client, departement, anonymisee
     assert donnees["personne"]["annee_naissance"] == personne.date_naissance.year
     assert donnees["sorties"][0]["detail"] is None
     assert "Oubliée" not in json.dumps(donnees, ensure_ascii=False)
+
+
+def test_personne_anonymisee_plus_proposee_dans_la_grille(client, agent_a, clause_a, anonymisee):
+    from insertion.selectors import personnes_proposees
+
+    personne, _ = anonymisee
+    assert personne.heures.filter(clause=clause_a).exists()
+    assert personnes_proposees(user=agent_a, clause=clause_a, public_ids=[str(personne.public_id)]) == []
+
+
+def test_liste_sans_date_de_naissance_pour_une_personne_anonymisee(client, departement, anonymisee):
+    personne, _ = anonymisee
+    client.force_login(departement)
+    reponse = client.get(reverse("beneficiaires:liste"))
+    (ligne,) = reponse.context["table"].rows
+    assert ligne.get_cell("nom") == f'<a href="{url_fiche(personne)}">Personne anonymisée</a>'
+    assert ligne.get_cell("date_naissance") == "—"

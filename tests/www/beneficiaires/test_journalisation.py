@@ -221,3 +221,23 @@ def test_modification_dans_l_administration(client, superuser):
     assert personne.nom == "Après"
     (entree,) = AccesDonnees.objects.filter(action=ActionAcces.MODIFICATION)
     assert (entree.utilisateur, entree.beneficiaire, entree.detail) == (superuser, personne, "nom")
+
+
+def test_sortie_ajoutee_dans_l_administration(client, superuser, personne_a):
+    client.force_login(superuser)
+    reponse = client.post(
+        reverse("admin:beneficiaires_sortie_add"),
+        {
+            "beneficiaire": personne_a.pk,
+            "date": personne_a.date_entree.isoformat(),
+            "categorie": "sortie_positive",
+            "detail": "",
+        },
+    )
+    assert reponse.status_code == 302
+    entree = seule_entree()
+    assert (entree.utilisateur, entree.action, entree.beneficiaire) == (
+        superuser,
+        ActionAcces.SORTIE,
+        personne_a,
+    )
