@@ -41,3 +41,18 @@ class CategorieSortie(models.TextChoices):
     )
     SORTIE_POSITIVE = "sortie_positive", "sortie positive (formation qualifiante, autre SIAE)"
     AUTRE = "autre", "autre sortie"
+
+
+class ActionAcces(models.TextChoices):
+    """What someone did with personal data, as recorded in the access log."""
+
+    CONSULTATION = "consultation", "consultation de la fiche"
+    RECHERCHE = "recherche", "recherche dans la liste"
+    PROPOSITION = "proposition", "personnes proposées dans la grille de saisie"
+    IDENTIFICATION = "identification", "personne retrouvée par son identité"
+    EXPORT = "export", "export"
+    CREATION = "creation", "création"
+    MODIFICATION = "modification", "modification"
+    SORTIE = "sortie", "sortie"
+    ANONYMISATION = "anonymisation", "anonymisation"
+    DROIT_ACCES = "droit_acces", "droit d'accès"

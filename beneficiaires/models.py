@@ -1,10 +1,16 @@
 import uuid
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from beneficiaires.enums import CategorieSortie, CodePublic, NiveauQualification, Sexe
+from beneficiaires.enums import ActionAcces, CategorieSortie, CodePublic, NiveauQualification, Sexe
 from beneficiaires.identite import cle_identite
+
+# What an anonymised person's record keeps in place of their identity (see beneficiaires/retention.py).
+NOM_ANONYMISE = "Personne anonymisée"
+PREFIXE_CLE_ANONYMISEE = "anonyme|"
 
 
 class Public(models.Model):
@@ -68,6 +74,12 @@ class Beneficiaire(models.Model):
     )
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
     modifie_le = models.DateTimeField("modifié le", auto_now=True)
+    anonymise_le = models.DateTimeField(
+        "anonymisé le",
+        null=True,
+        blank=True,
+        help_text="Identité effacée après la durée de conservation ; la fiche n'est plus modifiable.",
+    )
 
     history = HistoricalRecords(verbose_name="historique des bénéficiaires", excluded_fields=["cle_identite"])
     objects = BeneficiaireQuerySet.as_manager()
@@ -94,14 +106,35 @@ class Beneficiaire(models.Model):
                 condition=models.Q(date_entree__gt=models.F("date_naissance")),
                 name="beneficiaire_entree_apres_naissance",
             ),
+            # An anonymised record holds no identity: no name, only the year of birth, a key of its own.
+            models.CheckConstraint(
+                condition=models.Q(anonymise_le__isnull=True)
+                | models.Q(
+                    nom=NOM_ANONYMISE,
+                    prenom="",
+                    date_naissance__month=1,
+                    date_naissance__day=1,
+                    cle_identite__startswith=PREFIXE_CLE_ANONYMISEE,
+                ),
+                name="beneficiaire_anonymise_sans_identite",
+            ),
         ]
 
     def __str__(self):
+        if self.anonymise_le:
+            return NOM_ANONYMISE
         return f"{self.nom.upper()} {self.prenom}"
 
     def save(self, *args, **kwargs):
-        self.cle_identite = cle_identite(self.nom, self.prenom, self.date_naissance)
+        if self.anonymise_le:
+            self.cle_identite = f"{PREFIXE_CLE_ANONYMISEE}{self.pk}"
+        else:
+            self.cle_identite = cle_identite(self.nom, self.prenom, self.date_naissance)
         super().save(*args, **kwargs)
+
+    @property
+    def est_anonymise(self) -> bool:
+        return self.anonymise_le is not None
 
 
 class Eligibilite(models.Model):
@@ -154,3 +187,50 @@ class Sortie(models.Model):
 
     def __str__(self):
         return f"{self.get_categorie_display()} le {self.date:%d/%m/%Y}"
+
+
+class AccesDonnees(models.Model):
+    """One access to personal data: who, when, what, about whom (one person, or how many a list returned)."""
+
+    utilisateur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="utilisateur",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    nom_utilisateur = models.CharField(
+        "identifiant de l'utilisateur", max_length=150, help_text="Conservé si le compte est supprimé."
+    )
+    action = models.CharField("action", max_length=20, choices=ActionAcces.choices)
+    beneficiaire = models.ForeignKey(
+        Beneficiaire,
+        verbose_name="personne concernée",
+        on_delete=models.SET_NULL,
+        related_name="acces",
+        null=True,
+        blank=True,
+        help_text="Vide pour une recherche ou un export qui concerne plusieurs personnes.",
+    )
+    nombre_personnes = models.PositiveIntegerField("nombre de personnes concernées", default=1)
+    detail = models.CharField("détail", max_length=255, blank=True)
+    horodatage = models.DateTimeField("date et heure", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "accès aux données personnelles"
+        verbose_name_plural = "accès aux données personnelles"
+        ordering = ["-horodatage", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(nombre_personnes__gte=1), name="acces_au_moins_une_personne"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(beneficiaire__isnull=True) | models.Q(nombre_personnes=1),
+                name="acces_une_personne_nommee",
+            ),
+        ]
+        indexes = [models.Index(fields=["beneficiaire", "horodatage"], name="acces_beneficiaire_date_idx")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} par {self.nom_utilisateur} le {timezone.localtime(self.horodatage):%d/%m/%Y %H:%M}"

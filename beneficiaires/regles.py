@@ -23,3 +23,6 @@ def erreur_age_nouvelle_personne(*, date_naissance: datetime.date, mois: datetim
         f"Née ou né le {date_naissance:%d/%m/%Y}, la personne aurait {age_atteint} ans en {libelle_mois(mois)} : "
         f"vérifiez la date de naissance (de {AGE_MIN} à {AGE_MAX} ans pour travailler des heures d'insertion)."
     )
+
+
+MESSAGE_PERSONNE_ANONYMISEE = "Cette personne a été anonymisée au terme de la durée de conservation : sa fiche ne peut plus être modifiée."

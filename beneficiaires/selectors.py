@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from beneficiaires.enums import CodePublic
 from beneficiaires.identite import cle_identite, normaliser_nom
-from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
+from beneficiaires.models import AccesDonnees, Beneficiaire, Eligibilite, Public, Sortie
+from comptes.models import User
 from portail import historique
 from territoires.models import Commune
 
@@ -25,6 +26,7 @@ CHAMPS_HISTORIQUE = [
     "niveau_qualification",
     "date_entree",
     "cree_par_epci",
+    "anonymise_le",
 ]
 TAILLE_HISTORIQUE = 50
 
@@ -146,16 +148,18 @@ def sorties_du_beneficiaire(*, beneficiaire: Beneficiaire):
     return beneficiaire.sorties.order_by("-date", "categorie")
 
 
-def historique_du_beneficiaire(*, beneficiaire: Beneficiaire) -> list[EntreeHistorique]:
-    """The latest changes of the person's record (who, when, what), newest first, in one query."""
-    records = list(
-        beneficiaire.history.select_related("history_user", "commune", "cree_par_epci").order_by(
-            "-history_date", "-history_id"
-        )[: TAILLE_HISTORIQUE + 1]
+def historique_du_beneficiaire(
+    *, beneficiaire: Beneficiaire, taille: int | None = TAILLE_HISTORIQUE
+) -> list[EntreeHistorique]:
+    """The latest changes of the person's record (who, when, what), newest first, in one query; every one of
+    them with `taille=None`."""
+    versions = beneficiaire.history.select_related("history_user", "commune", "cree_par_epci").order_by(
+        "-history_date", "-history_id"
     )
+    records = list(versions if taille is None else versions[: taille + 1])
     records.reverse()  # chronological; the oldest one is only there to diff the next against
     etapes = historique.etapes(records, champs=CHAMPS_HISTORIQUE, objets_lies=True)
-    if len(records) > TAILLE_HISTORIQUE:
+    if taille is not None and len(records) > taille:
         etapes = etapes[1:]
     champs = {nom: Beneficiaire._meta.get_field(nom) for nom in CHAMPS_HISTORIQUE}
     return [
@@ -213,3 +217,34 @@ def get_sortie(*, beneficiaire: Beneficiaire, pk: int) -> Sortie:
     sortie = get_object_or_404(beneficiaire.sorties.all(), pk=pk)
     sortie.beneficiaire = beneficiaire
     return sortie
+
+
+# --- access log ------------------------------------------------------------------------------------
+
+
+def journal_des_acces(*, user):
+    """Entries of the access log, newest first: the Département's only (none for anyone else)."""
+    if not (user.is_authenticated and user.voit_tout):
+        return AccesDonnees.objects.none()
+    return AccesDonnees.objects.select_related("beneficiaire").order_by("-horodatage", "-pk")
+
+
+def filtrer_journal_par_personne(entrees, *, texte: str):
+    """Entries about a person whose name matches every word typed (accents and case ignored)."""
+    for mot in normaliser_nom(texte).split():
+        entrees = entrees.filter(beneficiaire__cle_identite__contains=mot)
+    return entrees
+
+
+def acces_du_beneficiaire(*, beneficiaire: Beneficiaire):
+    """Entries of the access log about one person, newest first."""
+    return beneficiaire.acces.select_related("utilisateur").order_by("-horodatage", "-pk")
+
+
+def auteurs_du_journal():
+    """Accounts that appear in the access log (options of its filter)."""
+    return User.objects.filter(pk__in=AccesDonnees.objects.values("utilisateur")).order_by("username")
+
+
+def beneficiaire_anonymise(*, pk) -> bool:
+    return Beneficiaire.objects.filter(pk=pk, anonymise_le__isnull=False).exists()

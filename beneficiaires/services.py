@@ -1,4 +1,5 @@
-"""Writes on beneficiaries: every creation of a person (grid, statement import, admin) and their outcomes."""
+"""Writes on beneficiaries: every creation of a person (grid, statement import, admin), its changes and their
+outcomes, each recorded in the access log."""
 
 import datetime
 import uuid
@@ -7,7 +8,10 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
+from beneficiaires import regles
+from beneficiaires.enums import ActionAcces
 from beneficiaires.identite import cle_identite
+from beneficiaires.journal import journaliser
 from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
 from territoires.models import Commune
 
@@ -37,6 +41,29 @@ def creer_beneficiaire(
             )
             for p in publics
         )
+        journaliser(user=user, action=ActionAcces.CREATION, beneficiaire=beneficiaire)
+    return beneficiaire
+
+
+class PersonneAnonymisee(Exception):
+    def __init__(self):
+        super().__init__(regles.MESSAGE_PERSONNE_ANONYMISEE)
+
+
+def modifier_beneficiaire(*, user, beneficiaire: Beneficiaire, champs: list[str] = ()) -> Beneficiaire:
+    """Saves a change of a person's record with its history and its access-log entry; an anonymised person's
+    record cannot be changed (PersonneAnonymisee)."""
+    if Beneficiaire.objects.filter(pk=beneficiaire.pk, anonymise_le__isnull=False).exists():
+        raise PersonneAnonymisee
+    beneficiaire._history_user = user
+    with transaction.atomic():
+        beneficiaire.save()
+        journaliser(
+            user=user,
+            action=ActionAcces.MODIFICATION,
+            beneficiaire=beneficiaire,
+            detail=", ".join(champs),
+        )
     return beneficiaire
 
 
@@ -60,7 +87,9 @@ class NouvellePersonne:
         return cle_identite(self.nom, self.prenom, self.date_naissance)
 
 
-def creer_beneficiaires(*, user, personnes: list[NouvellePersonne]) -> dict[str, Beneficiaire]:
+def creer_beneficiaires(
+    *, user, personnes: list[NouvellePersonne], detail: str = ""
+) -> dict[str, Beneficiaire]:
     """Creates people in bulk with their history and publics, keyed by `cle_identite`.
 
     One transaction (the caller's when there is one) and a fixed number of queries whatever their number.
@@ -102,6 +131,13 @@ def creer_beneficiaires(*, user, personnes: list[NouvellePersonne]) -> dict[str,
             for p in personnes
             for periode in p.publics
         )
+        journaliser(
+            user=user,
+            action=ActionAcces.CREATION,
+            beneficiaire=creees[0] if len(creees) == 1 else None,  # one person is named
+            nombre_personnes=len(creees),
+            detail=detail,
+        )
     return par_cle
 
 
@@ -116,11 +152,21 @@ class SortieEnDouble(Exception):
 
 
 def enregistrer_sortie(*, user, sortie: Sortie) -> Sortie:
-    """Saves an outcome with its history; raises SortieEnDouble when a concurrent save made it a duplicate."""
+    """Saves an outcome with its history and its access-log entry; raises SortieEnDouble when a concurrent
+    save made it a duplicate, PersonneAnonymisee for an anonymised person."""
+    if sortie.beneficiaire.est_anonymise:
+        raise PersonneAnonymisee
     sortie._history_user = user
+    ajout = sortie.pk is None
     try:
         with transaction.atomic():
             sortie.save()
+            journaliser(
+                user=user,
+                action=ActionAcces.SORTIE,
+                beneficiaire=sortie.beneficiaire,
+                detail=f"{'ajout' if ajout else 'modification'} : {sortie}",
+            )
     except IntegrityError as erreur:
         raise SortieEnDouble from erreur
     return sortie

@@ -14,7 +14,9 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from simple_history.utils import bulk_update_with_history
 
-from beneficiaires.models import Beneficiaire, Eligibilite, Sortie
+from beneficiaires.enums import ActionAcces
+from beneficiaires.journal import journaliser
+from beneficiaires.models import AccesDonnees, Beneficiaire, Eligibilite, Sortie
 from insertion.enums import Statut
 from insertion.models import HeuresRealisees
 
@@ -162,9 +164,17 @@ def fusionner(*, user, gardee: Beneficiaire, absorbee: Beneficiaire) -> Benefici
     gardee._history_user = user
     gardee._change_reason = RAISON_FUSION
     gardee.save()
+    # The accesses to the other record concern the same person: they follow her (right of access).
+    AccesDonnees.objects.filter(beneficiaire=absorbee).update(beneficiaire=gardee)
     absorbee._history_user = user
     absorbee._change_reason = RAISON_FUSION
     absorbee.delete()
+    journaliser(
+        user=user,
+        action=ActionAcces.MODIFICATION,
+        beneficiaire=gardee,
+        detail=f"fusion avec une fiche en double (créée par {absorbee.cree_par_epci or 'le Département'})",
+    )
     return gardee
 
 

@@ -129,11 +129,12 @@ def clauses_pour_saisie(*, user):
 
 def personnes_proposees(*, user, clause, public_ids) -> list[Beneficiaire]:
     """People offered in the grid: those who already worked on this clause (within the user's scope),
-    and those this user just found or added (`public_ids`, already checked as UUIDs) — all within their scope."""
+    and those this user just found or added (`public_ids`, already checked as UUIDs) — all within their scope.
+    Anonymised people are never offered: no hours are entered for them any more."""
     deja_venues = Beneficiaire.objects.filter(heures__clause=clause).values("pk")
     return list(
         Beneficiaire.objects.for_user(user)
-        .filter(Q(pk__in=deja_venues) | Q(public_id__in=public_ids))
+        .filter(Q(pk__in=deja_venues) | Q(public_id__in=public_ids), anonymise_le__isnull=True)
         .order_by("nom", "prenom", "date_naissance")
     )
 
@@ -156,6 +157,11 @@ def rangees_de_la_grille(*, clause, mois) -> list[HeuresRealisees]:
 def file_de_validation(*, user):
     """Rows the Département's queue filters and acts on (scoped)."""
     return HeuresRealisees.objects.for_user(user)
+
+
+def personnes_de_la_file(*, lignes) -> int:
+    """How many people rows of the queue name (for the access log of its export)."""
+    return lignes.order_by().values("beneficiaire").distinct().count()
 
 
 def preparer_file(lignes):

@@ -9,8 +9,8 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 from factory.random import randgen
 
-from beneficiaires.enums import CategorieSortie, CodePublic, NiveauQualification, Sexe
-from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
+from beneficiaires.enums import ActionAcces, CategorieSortie, CodePublic, NiveauQualification, Sexe
+from beneficiaires.models import AccesDonnees, Beneficiaire, Eligibilite, Public, Sortie
 from comptes.enums import Role
 from comptes.models import User
 from insertion.enums import BaseJuridique, Modalite, Statut, TypeContrat
@@ -254,6 +254,20 @@ class SortieFactory(DjangoModelFactory):
     date = FakerFR("date_between", start_date="-1y", end_date="today")
     categorie = CategorieSortie.EMPLOI_DURABLE
     detail = "CDI de maçon"
+
+
+class AccesDonneesFactory(DjangoModelFactory):
+    """An entry of the access log: the file of one person consulted by a Département account."""
+
+    class Meta:
+        model = AccesDonnees
+
+    utilisateur = factory.SubFactory(UserFactory, departement=True)
+    nom_utilisateur = factory.SelfAttribute("utilisateur.username")
+    action = ActionAcces.CONSULTATION
+    beneficiaire = factory.SubFactory(BeneficiaireFactory)
+    nombre_personnes = 1
+    horodatage = factory.LazyFunction(timezone.now)
 
 
 class HeuresRealiseesFactory(DjangoModelFactory):

@@ -91,6 +91,10 @@ ACCES = {
     "beneficiaires/doublons/":                                  (CONNEXION, 200,       404,       404,       404,       404,       200),
     "beneficiaires/doublons/fusionner/":                        (CONNEXION, 405,       404,       404,       404,       404,       405),
     "beneficiaires/<uuid:public_id>/":                          (CONNEXION, 200,       200,       404,       404,       404,       200),
+    # The access log and the right of access (everything held on one person) are the Département's.
+    "beneficiaires/journal/":                                   (CONNEXION, 200,       404,       404,       404,       404,       200),
+    "beneficiaires/<uuid:public_id>/droit-d-acces/":            (CONNEXION, 200,       404,       404,       404,       404,       200),
+    "beneficiaires/<uuid:public_id>/droit-d-acces.json":        (CONNEXION, 200,       404,       404,       404,       404,       200),
     "beneficiaires/<uuid:public_id>/sorties/ajouter/":          (CONNEXION, 200,       404,       404,       404,       404,       200),
     "beneficiaires/<uuid:public_id>/sorties/<int:sortie_pk>/":  (CONNEXION, 200,       404,       404,       404,       404,       200),
     # Accounts: everyone changes their own password; a forgotten one is reset without signing in.

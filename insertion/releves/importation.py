@@ -261,7 +261,9 @@ def importer_releve(*, user, releve: Releve, confirmer_depassement: bool = False
     try:
         with transaction.atomic():
             personnes = connues | creer_beneficiaires(
-                user=user, personnes=_personnes_a_creer(nouvelles=a_creer, communes=communes)
+                user=user,
+                personnes=_personnes_a_creer(nouvelles=a_creer, communes=communes),
+                detail="import d'un relevé mensuel",
             )
             lignes_heures = [
                 LigneHeures(

@@ -1,4 +1,4 @@
-// "Imprimer" button of the yearly bilan: shown only when JavaScript runs.
+// "Imprimer" button of the printable pages (yearly bilan, right of access): shown only when JavaScript runs.
 (function () {
   "use strict";
   var bouton = document.getElementById("bouton-imprimer");

@@ -1,9 +1,10 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from beneficiaires.enums import CategorieSortie, CodePublic
-from beneficiaires.models import Beneficiaire, Eligibilite, Public
+from beneficiaires.models import NOM_ANONYMISE, Beneficiaire, Eligibilite, Public
 from tests.contraintes import (
     Cas,
     ChampUnique,
@@ -15,7 +16,14 @@ from tests.contraintes import (
     verifier_message,
     verifier_refus,
 )
-from tests.factories import BeneficiaireFactory, EligibiliteFactory, EpciFactory, SortieFactory, public
+from tests.factories import (
+    AccesDonneesFactory,
+    BeneficiaireFactory,
+    EligibiliteFactory,
+    EpciFactory,
+    SortieFactory,
+    public,
+)
 
 CHECKS = [
     # save() always recomputes the key: only a queryset update can blank it.
@@ -53,6 +61,39 @@ CHECKS = [
         {"date_fin": None},
         id="sans-fin",
     ),
+    # An anonymised record never holds a name, a full birth date or an identity key again.
+    Cas(
+        "beneficiaire_anonymise_sans_identite",
+        BeneficiaireFactory,
+        {"anonymise_le": timezone.now()},
+        {
+            "anonymise_le": timezone.now(),
+            "nom": NOM_ANONYMISE,
+            "prenom": "",
+            "date_naissance": lambda b: b.date_naissance.replace(month=1, day=1),
+            "cle_identite": lambda b: f"anonyme|{b.pk}",
+        },
+        id="nom-garde",
+    ),
+    Cas(
+        "beneficiaire_anonymise_sans_identite",
+        BeneficiaireFactory,
+        {
+            "anonymise_le": timezone.now(),
+            "nom": NOM_ANONYMISE,
+            "prenom": "",
+            "date_naissance": lambda b: b.date_naissance.replace(month=1, day=2),
+            "cle_identite": lambda b: f"anonyme|{b.pk}",
+        },
+        id="jour-de-naissance-garde",
+    ),
+    Cas(
+        "acces_au_moins_une_personne",
+        AccesDonneesFactory,
+        {"beneficiaire": None, "nombre_personnes": 0},
+        {"beneficiaire": None, "nombre_personnes": 50},
+    ),
+    Cas("acces_une_personne_nommee", AccesDonneesFactory, {"nombre_personnes": 2}, {"nombre_personnes": 1}),
 ]
 
 

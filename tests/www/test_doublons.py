@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from beneficiaires.enums import CategorieSortie, CodePublic
-from beneficiaires.models import Beneficiaire, Eligibilite, Sortie
+from beneficiaires.enums import ActionAcces, CategorieSortie, CodePublic
+from beneficiaires.models import AccesDonnees, Beneficiaire, Eligibilite, Sortie
 from insertion.enums import Modalite, Statut
 from insertion.fusion import RAISON_FUSION
 from insertion.models import HeuresRealisees
@@ -56,6 +56,8 @@ def test_la_liste_montre_les_fiches_de_la_meme_personne(client, departement, deu
     page = reponse.content.decode()
     assert "CC Beta" in page and "CC Alpha" in page
     assert "Fusionner dans la fiche la plus ancienne" in page
+    journal = AccesDonnees.objects.get()
+    assert (journal.action, journal.nombre_personnes) == (ActionAcces.RECHERCHE, 2)
 
 
 def test_la_liste_des_beneficiaires_signale_les_doublons(client, departement, agent_a, deux_fiches):
@@ -78,6 +80,8 @@ def test_fusion_regroupe_heures_publics_et_sorties(client, departement, deux_fic
         beneficiaire=seconde, date=datetime.date(2025, 6, 30), categorie=CategorieSortie.EMPLOI_DURABLE
     )
     heures_avant = sorted(HeuresRealisees.objects.values_list("heures", flat=True))
+    client.force_login(departement)
+    client.get(f"/beneficiaires/{seconde.public_id}/")  # an access to the second record, in the log
 
     client.force_login(departement)
     reponse = client.post(URL_FUSION, {"gardee": gardee.public_id, "absorbee": seconde.public_id})
@@ -99,6 +103,11 @@ def test_fusion_regroupe_heures_publics_et_sorties(client, departement, deux_fic
     assert rangee.history.first().history_user == departement
     assert rangee.statut == Statut.VALIDEES
     assert client.get(URL).context["groupes"] == []
+    fusion_journalisee = AccesDonnees.objects.get(action=ActionAcces.MODIFICATION)
+    assert (fusion_journalisee.utilisateur, fusion_journalisee.beneficiaire) == (departement, gardee)
+    assert fusion_journalisee.detail == "fusion avec une fiche en double (créée par CC Beta)"
+    consultation = AccesDonnees.objects.get(action=ActionAcces.CONSULTATION)
+    assert consultation.beneficiaire == gardee  # followed her onto the kept record
 
 
 def test_fusion_refusee_quand_les_deux_fiches_ont_la_meme_ligne(client, departement, deux_fiches, clause_a):

@@ -1,10 +1,12 @@
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from beneficiaires.enums import CodePublic
-from beneficiaires.models import Beneficiaire
+from beneficiaires.models import AccesDonnees, Beneficiaire
 from insertion.enums import Statut
-from portail.colonnes import TEMPLATE_TABLEAU, HeuresColumn
+from portail.colonnes import TEMPLATE_TABLEAU, HeuresColumn, NombreColumn
+from portail.formats import date_heure
 
 
 class BeneficiaireTable(tables.Table):
@@ -66,8 +68,15 @@ class BeneficiaireTable(tables.Table):
     def value_publics_en_cours(self, value):
         return ", ".join(e.public.libelle for e in value)
 
-    def value_date_naissance(self, value):
-        return value
+    def render_prenom(self, record, value):
+        return value or "—"
+
+    def render_date_naissance(self, record, value):
+        # An anonymised person keeps only the year of birth, for the figures: not shown as a date.
+        return "—" if record.est_anonymise else f"{value:%d/%m/%Y}"
+
+    def value_date_naissance(self, record, value):
+        return None if record.est_anonymise else value
 
     def value_date_entree(self, value):
         return value
@@ -115,3 +124,42 @@ class HeuresBeneficiaireTable(tables.Table):
                 '{}<br><span class="small">Motif du rejet : {}</span>', badge, record.motif_rejet
             )
         return badge
+
+
+class JournalTable(tables.Table):
+    """Entries of the access log, newest first."""
+
+    horodatage = tables.Column(verbose_name="Date et heure")
+    nom_utilisateur = tables.Column(verbose_name="Utilisateur")
+    action = tables.Column(verbose_name="Action")
+    beneficiaire = tables.Column(
+        verbose_name="Personne concernée", order_by=("beneficiaire__nom", "beneficiaire__prenom")
+    )
+    nombre_personnes = NombreColumn(verbose_name="Personnes concernées")
+    detail = tables.Column(verbose_name="Détail", orderable=False)
+
+    class Meta:
+        model = AccesDonnees
+        fields = []
+        sequence = ["horodatage", "nom_utilisateur", "action", "beneficiaire", "nombre_personnes", "detail"]
+        template_name = TEMPLATE_TABLEAU
+        empty_text = "Aucun accès ne correspond à ces filtres."
+        attrs = {"class": "table table-sm table-striped align-middle"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.caption = "Accès aux données personnelles, du plus récent au plus ancien"
+
+    def render_horodatage(self, value):
+        return date_heure(value)
+
+    def render_nom_utilisateur(self, value):
+        return value or "—"
+
+    def render_beneficiaire(self, value):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("beneficiaires:fiche", args=[value.public_id]), value
+        )
+
+    def value_beneficiaire(self, value):
+        return str(value)

@@ -1,11 +1,14 @@
-"""Beneficiary list and file (Département staff and EPCI clerks), and outcomes (Département only)."""
+"""Beneficiary list and file (Département staff and EPCI clerks), outcomes, the access log and the right of
+access (Département only). Every display or export of people is recorded in the access log."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from beneficiaires import selectors, services
+from beneficiaires.enums import ActionAcces
+from beneficiaires.journal import journaliser
 from beneficiaires.models import Sortie
 from insertion.fusion import nombre_d_identites_en_double
 from insertion.selectors import beneficiaires_avec_heures, heures_du_beneficiaire, totaux_heures
@@ -13,17 +16,19 @@ from portail.acces import utilisateur_ou_404
 from portail.periodes import age
 from portail.requetes import PaginationTable
 from portail.tableurs import ExportTableur
-from www.beneficiaires.filters import BeneficiaireFilter
+from www.beneficiaires import droit_acces
+from www.beneficiaires.filters import BeneficiaireFilter, JournalFilter
 from www.beneficiaires.forms import SortieForm
-from www.beneficiaires.tables import BeneficiaireTable, HeuresBeneficiaireTable
+from www.beneficiaires.tables import BeneficiaireTable, HeuresBeneficiaireTable, JournalTable
 
 PAR_PAGE = 25
 HEURES_PAR_PAGE = 50
+JOURNAL_PAR_PAGE = 50
 
 
-def _exporter(table, format_export, *, nom):
-    export = ExportTableur(format_export, table, dataset_kwargs={"title": "Bénéficiaires"})
-    return export.response(filename=f"{nom}.{format_export}")
+def _exporter(table, format_export, *, nom, titre="Bénéficiaires"):
+    export = ExportTableur(format_export, table, dataset_kwargs={"title": titre})
+    return export, export.response(filename=f"{nom}.{format_export}")
 
 
 @utilisateur_ou_404("voit_donnees_personnelles")
@@ -36,14 +41,29 @@ def liste(request):
         heures_epci_seulement=not user.voit_tout,
     )
     PaginationTable(request, paginate={"per_page": PAR_PAGE}).configure(table)
+    criteres = filtre.criteres()
 
     format_export = request.GET.get("_export")
     if format_export:
         # Personal data leaves the screen only for Département staff.
         if not user.voit_tout or format_export not in ExportTableur.FORMATS_PROPOSES:
             raise Http404
-        return _exporter(table, format_export, nom=f"beneficiaires-{timezone.localdate():%Y-%m-%d}")
+        export, reponse = _exporter(
+            table, format_export, nom=f"beneficiaires-{timezone.localdate():%Y-%m-%d}"
+        )
+        journaliser(
+            user=user,
+            action=ActionAcces.EXPORT,
+            nombre_personnes=len(export.dataset),
+            detail=f"liste des bénéficiaires ({format_export.upper()})"
+            + (f" : {criteres}" if criteres else ""),
+        )
+        return reponse
 
+    if criteres:
+        journaliser(
+            user=user, action=ActionAcces.RECHERCHE, nombre_personnes=table.paginator.count, detail=criteres
+        )
     contexte = {
         "filtre": filtre,
         "table": table,
@@ -55,6 +75,7 @@ def liste(request):
 def fiche(request, public_id):
     user = request.user
     beneficiaire = selectors.get_beneficiaire_for_user(user=user, public_id=public_id)
+    journaliser(user=user, action=ActionAcces.CONSULTATION, beneficiaire=beneficiaire)
     heures = heures_du_beneficiaire(user=user, beneficiaire=beneficiaire)
     table_heures = HeuresBeneficiaireTable(
         heures,
@@ -67,7 +88,7 @@ def fiche(request, public_id):
     PaginationTable(request, paginate={"per_page": HEURES_PAR_PAGE}).configure(table_heures)
     contexte = {
         "beneficiaire": beneficiaire,
-        "age": age(beneficiaire.date_naissance, timezone.localdate()),
+        "age": None if beneficiaire.est_anonymise else age(beneficiaire.date_naissance, timezone.localdate()),
         "publics": selectors.publics_du_beneficiaire(beneficiaire=beneficiaire),
         "totaux": totaux_heures(heures=heures),
         "table_heures": table_heures,
@@ -85,6 +106,8 @@ def fiche(request, public_id):
 def sortie(request, public_id, sortie_pk=None):
     user = request.user
     beneficiaire = selectors.get_beneficiaire_for_user(user=user, public_id=public_id)
+    if beneficiaire.est_anonymise:
+        raise Http404  # an anonymised record is never edited
     if sortie_pk is None:
         instance = Sortie(beneficiaire=beneficiaire)
     else:
@@ -94,7 +117,7 @@ def sortie(request, public_id, sortie_pk=None):
     if request.method == "POST" and form.is_valid():
         try:
             enregistree = services.enregistrer_sortie(user=user, sortie=form.instance)
-        except services.SortieEnDouble as erreur:
+        except (services.SortieEnDouble, services.PersonneAnonymisee) as erreur:
             form.add_error(None, str(erreur))
         else:
             verbe = "ajoutée" if sortie_pk is None else "modifiée"
@@ -105,3 +128,59 @@ def sortie(request, public_id, sortie_pk=None):
         "beneficiaires/sortie.html",
         {"beneficiaire": beneficiaire, "form": form, "creation": sortie_pk is None},
     )
+
+
+@utilisateur_ou_404("voit_tout")
+def journal(request):
+    user = request.user
+    filtre = JournalFilter(request.GET, queryset=selectors.journal_des_acces(user=user))
+    entrees = filtre.qs if filtre.is_valid() else filtre.queryset.none()
+    table = JournalTable(entrees)
+    PaginationTable(request, paginate={"per_page": JOURNAL_PAR_PAGE}).configure(table)
+
+    format_export = request.GET.get("_export")
+    if format_export:
+        if format_export not in ExportTableur.FORMATS_PROPOSES:
+            raise Http404
+        export, reponse = _exporter(
+            table,
+            format_export,
+            nom=f"journal-des-acces-{timezone.localdate():%Y-%m-%d}",
+            titre="Journal des accès",
+        )
+        # The log names the people it is about: exporting it is an access too.
+        journaliser(
+            user=user,
+            action=ActionAcces.EXPORT,
+            nombre_personnes=len(export.dataset),
+            detail=f"journal des accès ({format_export.upper()}, {len(export.dataset)} "
+            f"entrée{'s' if len(export.dataset) > 1 else ''})",
+        )
+        return reponse
+    return render(request, "beneficiaires/journal.html", {"filtre": filtre, "table": table})
+
+
+def _dossier_journalise(request, public_id, *, format_dossier: str) -> dict:
+    user = request.user
+    beneficiaire = selectors.get_beneficiaire_for_user(user=user, public_id=public_id)
+    journaliser(
+        user=user,
+        action=ActionAcces.DROIT_ACCES,
+        beneficiaire=beneficiaire,
+        detail=f"dossier {format_dossier}",
+    )
+    return droit_acces.dossier(user=user, beneficiaire=beneficiaire)
+
+
+@utilisateur_ou_404("voit_tout")
+def droit_d_acces(request, public_id):
+    contenu = _dossier_journalise(request, public_id, format_dossier="imprimable")
+    return render(request, "beneficiaires/droit_acces.html", {"dossier": contenu, "public_id": public_id})
+
+
+@utilisateur_ou_404("voit_tout")
+def droit_d_acces_json(request, public_id):
+    contenu = _dossier_journalise(request, public_id, format_dossier="JSON")
+    reponse = HttpResponse(droit_acces.en_json(contenu), content_type="application/json; charset=utf-8")
+    reponse["Content-Disposition"] = f'attachment; filename="droit-d-acces-{public_id}.json"'
+    return reponse

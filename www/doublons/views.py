@@ -5,6 +5,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from beneficiaires.enums import ActionAcces
+from beneficiaires.journal import journaliser
 from insertion import fusion
 from portail.acces import utilisateur_ou_404
 from portail.requetes import PAGE_MAX, entier_borne
@@ -23,6 +25,12 @@ def liste(request):
         )
     page = Paginator(fusion.cles_en_double(), GROUPES_PAR_PAGE).get_page(numero)
     groupes = fusion.groupes_de_doublons(user=request.user, cles=list(page.object_list))
+    journaliser(
+        user=request.user,
+        action=ActionAcces.RECHERCHE,
+        nombre_personnes=sum(len(g.fiches) for g in groupes),
+        detail=f"fiches en double, page {page.number}",
+    )
     return render(request, "doublons/liste.html", {"page": page, "groupes": groupes})
 
 

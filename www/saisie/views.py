@@ -9,6 +9,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from beneficiaires.enums import ActionAcces
+from beneficiaires.journal import journaliser
 from beneficiaires.selectors import personne_connue
 from insertion import regles
 from insertion.enums import Statut
@@ -180,6 +182,13 @@ def grille(request, clause_pk, mois):
         deja = {str(p.public_id) for p in personnes}
         provisoires = [attente.fiche_provisoire(p) for i, p in en_attente.items() if i not in deja]
         personnes = sorted(personnes + provisoires, key=lambda p: (p.nom, p.prenom, p.date_naissance))
+    if request.method == "GET":
+        journaliser(
+            user=user,
+            action=ActionAcces.PROPOSITION,
+            nombre_personnes=sum(1 for p in personnes if p.pk is not None),
+            detail=f"{clause.lot.marche.reference}, lot {clause.lot.numero}, {libelle_mois(mois_date)}",
+        )
 
     entreprises = {r.employeur.siret: r.employeur for r in rangees if r.employeur.siret}
     if clause.lot.titulaire and clause.lot.titulaire.siret:
@@ -291,6 +300,12 @@ def ajouter_personne(request, clause_pk, mois):
             user=user, nom=donnees["nom"], prenom=donnees["prenom"], date_naissance=donnees["date_naissance"]
         )
         if connue is not None:
+            journaliser(
+                user=user,
+                action=ActionAcces.IDENTIFICATION,
+                beneficiaire=connue,
+                detail=f"ajout à la grille de saisie ({clause.lot.marche.reference}, lot {clause.lot.numero})",
+            )
             _retenir_personne(request, clause, connue)
             messages.info(
                 request,

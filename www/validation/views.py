@@ -8,7 +8,15 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from insertion.selectors import file_de_validation, get_heures_for_user, historique_des_heures, preparer_file
+from beneficiaires.enums import ActionAcces
+from beneficiaires.journal import journaliser
+from insertion.selectors import (
+    file_de_validation,
+    get_heures_for_user,
+    historique_des_heures,
+    personnes_de_la_file,
+    preparer_file,
+)
 from insertion.services import SaisieInvalide, rejeter_heures, valider_heures
 from portail.acces import utilisateur_ou_404
 from portail.formats import nombre
@@ -50,6 +58,17 @@ class FileValidationView(ExportMixin, SingleTableMixin, FilterView):
 
     def get_export_filename(self, export_format):
         return f"file-de-validation-{timezone.localdate():%Y-%m-%d}.{export_format}"
+
+    def create_export(self, export_format):
+        # The queue names people: its export is recorded in the access log.
+        reponse = super().create_export(export_format)
+        journaliser(
+            user=self.request.user,
+            action=ActionAcces.EXPORT,
+            nombre_personnes=personnes_de_la_file(lignes=self.object_list),
+            detail=f"file de validation ({export_format.upper()})",
+        )
+        return reponse
 
     def get_table_data(self):
         return preparer_file(self.object_list).order_by(

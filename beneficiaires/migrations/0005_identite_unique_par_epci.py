@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("beneficiaires", "0003_publics_de_reference"),
+        ("beneficiaires", "0004_journal_des_acces_et_anonymisation"),
         ("territoires", "0001_initial"),
     ]
 
