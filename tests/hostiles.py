@@ -144,8 +144,12 @@ def _archive(membres: dict[str, tuple[bytes, int, int]]) -> bytes:
     return locaux.getvalue() + repertoire + fin
 
 
-def classeur_xfd(lignes: int = 19_000, dimension: bool = True) -> bytes:
-    """The template's headers, then `lignes` rows holding one cell in the last column (XFD)."""
+def classeur_xfd(lignes: int = 19_000, dimension: bool = True, style_d_abord: bool = False) -> bytes:
+    """The template's headers, then `lignes` rows holding one cell in the last column (XFD).
+
+    `style_d_abord` writes the cell's style before its reference, as no usual generator does.
+    """
+    cellule = '<c s="0" r="XFD{}">' if style_d_abord else '<c r="XFD{}">'
 
     def ecrire(flux):
         flux.write(DEBUT_FEUILLE)
@@ -153,7 +157,7 @@ def classeur_xfd(lignes: int = 19_000, dimension: bool = True) -> bytes:
             flux.write(f'<dimension ref="A1:XFD{lignes + 1}"/>'.encode())
         flux.write(b"<sheetData>" + _entetes())
         for numero in range(2, lignes + 2):
-            flux.write(f'<row r="{numero}"><c r="XFD{numero}"><v>1</v></c></row>'.encode())
+            flux.write(f'<row r="{numero}">{cellule.format(numero)}<v>1</v></c></row>'.encode())
         flux.write(b"</sheetData></worksheet>")
 
     return classeur(ecrire)

@@ -42,6 +42,8 @@ ILLISIBLE = "Ce fichier n'est pas un classeur Excel (.xlsx) lisible."
 MORCEAU = 1024 * 1024
 RECOUVREMENT = 64  # longer than any tag searched for, with its namespace prefix
 PREFIXE_RACINE = re.compile(rb"<(?:([A-Za-z_][\w.-]{0,20}):)?worksheet[\s>]")
+# A cell referenced beyond column AX (the 50th): three letters, B? to Z?, or AY / AZ.
+AU_DELA_DES_COLONNES = re.compile(rb'<(?:[A-Za-z_][\w.-]{0,20}:)?c\s+r="(?:[A-Z]{3}|[B-Z][A-Z]|A[YZ])[0-9]')
 
 
 def verifier_signature(contenu: bytes) -> None:
@@ -95,7 +97,10 @@ def ouvrir_archive(contenu: bytes) -> zipfile.ZipFile:
 
 
 def compter_cellules(archive: zipfile.ZipFile) -> int:
-    """Cells written in all the worksheets, counted on the raw XML (no parsing), stopped above CELLULES_MAX."""
+    """Cells written in all the worksheets, counted on the raw XML (no parsing), stopped above CELLULES_MAX.
+
+    Refuses a cell referenced beyond COLONNES_MAX, whatever the sheet's <dimension> says.
+    """
     total = 0
     for membre in archive.infolist():
         if not (membre.filename.startswith("xl/worksheets/") and membre.filename.endswith(".xml")):
@@ -105,6 +110,13 @@ def compter_cellules(archive: zipfile.ZipFile) -> int:
         if total > CELLULES_MAX:
             break
     return total
+
+
+def _colonnes_depassees():
+    raise FichierIllisible(
+        f"Le classeur a des cellules au-delà de la colonne AX ({COLONNES_MAX} colonnes au plus) : ne gardez que "
+        "la feuille du relevé, sans colonnes vides ou mises en forme à droite du tableau."
+    )
 
 
 def _compter(source, *, limite: int) -> int:
@@ -118,6 +130,8 @@ def _compter(source, *, limite: int) -> int:
         # Count the tags that start before the last RECOUVREMENT bytes; those are carried to the next round.
         fin = len(tampon) if not suite else len(tampon) - RECOUVREMENT
         total += sum(tampon.count(balise, 0, max(fin, 0) + len(balise) - 1) for balise in balises)
+        if AU_DELA_DES_COLONNES.search(tampon):
+            _colonnes_depassees()
         if not suite or total > limite:
             return total
         tampon = tampon[max(fin, 0) :] + suite

@@ -56,24 +56,60 @@ def test_la_bombe_deposee_dans_le_portail_n_ecrit_rien(client, jeu):
     assert not HeuresRealisees.objects.exists()
 
 
-def test_la_colonne_xfd_sur_19_000_lignes_est_refusee_d_apres_la_dimension():
+def test_la_colonne_xfd_sur_19_000_lignes_est_refusee_en_moins_d_une_seconde():
     contenu = hostiles.classeur_xfd()
     assert len(contenu) < 100 * 1024
     debut = time.perf_counter()
     message = _refus(contenu)
     assert time.perf_counter() - debut < 1
     assert message == (
-        "La feuille du relevé s'étend sur 16\u00a0384 colonnes : la limite est de 50. Supprimez les colonnes "
-        "vides ou mises en forme à droite du tableau."
+        "Le classeur a des cellules au-delà de la colonne AX (50 colonnes au plus) : ne gardez que la feuille "
+        "du relevé, sans colonnes vides ou mises en forme à droite du tableau."
     )
 
 
-def test_sans_dimension_les_rangees_ne_depassent_jamais_50_colonnes():
-    rangees = classeur.rangees_xlsx(
-        hostiles.classeur_xfd(lignes=200, dimension=False), lignes_lues_max=1000, trop_de_lignes=None
+def test_une_dimension_de_plus_de_50_colonnes_est_refusee():
+    feuille = (
+        hostiles.DEBUT_FEUILLE
+        + b'<dimension ref="A1:BZ3"/><sheetData>'
+        + hostiles._entetes()
+        + b"</sheetData></worksheet>"
     )
-    largeurs = {len(valeurs) for _, valeurs in rangees}
-    assert largeurs == {classeur.COLONNES_MAX}
+    assert _refus(hostiles.classeur(lambda flux: flux.write(feuille))) == (
+        "La feuille du relevé s'étend sur 78 colonnes : la limite est de 50. Supprimez les colonnes vides ou "
+        "mises en forme à droite du tableau."
+    )
+
+
+def test_sans_dimension_la_colonne_xfd_est_vue_dans_le_xml():
+    debut = time.perf_counter()
+    message = _refus(hostiles.classeur_xfd(dimension=False))
+    assert time.perf_counter() - debut < 1
+    assert message == (
+        "Le classeur a des cellules au-delà de la colonne AX (50 colonnes au plus) : ne gardez que la feuille "
+        "du relevé, sans colonnes vides ou mises en forme à droite du tableau."
+    )
+
+
+@pytest.mark.parametrize("colonne", ["AY", "BA", "ZZ", "AAA"])
+def test_au_dela_de_la_colonne_ax(colonne):
+    feuille = (
+        hostiles.DEBUT_FEUILLE.decode()
+        + f'<sheetData><row r="1"><c r="{colonne}1"/></row></sheetData></worksheet>'
+    )
+    archive = zipfile.ZipFile(io.BytesIO(_zip(MINIMUM | {"xl/worksheets/sheet1.xml": feuille.encode()})))
+    with pytest.raises(FichierIllisible, match="au-delà de la colonne AX"):
+        classeur.compter_cellules(archive)
+    feuille = feuille.replace(f'r="{colonne}1"', 'r="AX1"')
+    archive = zipfile.ZipFile(io.BytesIO(_zip(MINIMUM | {"xl/worksheets/sheet1.xml": feuille.encode()})))
+    assert classeur.compter_cellules(archive) == 1
+
+
+def test_une_cellule_lointaine_cachee_ne_donne_jamais_de_rangee_de_plus_de_50_valeurs():
+    """Neither <dimension> nor a reference first in the tag: openpyxl still reads 50 columns at most."""
+    contenu = hostiles.classeur_xfd(lignes=200, dimension=False, style_d_abord=True)
+    rangees = classeur.rangees_xlsx(contenu, lignes_lues_max=1000, trop_de_lignes=None)
+    assert {len(valeurs) for _, valeurs in rangees} == {classeur.COLONNES_MAX}
 
 
 @pytest.mark.django_db
