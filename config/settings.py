@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "portail.requetes.TailleRequeteMiddleware",  # before anything reads the body
     "portail.requetes.RefusOctetNulMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "www.comptes.middleware.DoubleFacteurMiddleware",
@@ -101,6 +102,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 # The monthly grid posts up to 500 lines of 8 fields.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+# Also the cap of a whole request body, files included (portail.requetes.TailleRequeteMiddleware): a statement
+# (2 Mo at most) fits; the DECP upload page raises it for itself with portail.requetes.taille_max_requete.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Uploads above it go to a temporary file, not to memory (the DECP file is streamed from there).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,11 +1,16 @@
+import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from insertion.enums import BaseJuridique, Modalite, Statut, TypeContrat
 from insertion.regles import HEURES_MAX_PAR_LIGNE, MESSAGE_HEURES_LIGNE, MESSAGE_MOTIF_REJET
+from insertion.releves.lecture import TAILLE_MAX_OCTETS
 from marches.enums import NatureMarche
 
 
@@ -229,3 +234,39 @@ class Objectif(models.Model):
     def __str__(self):
         perimetre = self.epci.nom if self.epci_id else "Département"
         return f"{self.annee} — {perimetre} : {self.heures} h"
+
+
+class ReleveEnAttente(models.Model):
+    """A statement file waiting for its owner's confirmation of monthly totals above the alert threshold.
+
+    Kept in the database rather than in the session (which is saved on every request); addressed by an
+    opaque token; deleted when confirmed, when its owner deposits another file, and once expired.
+    """
+
+    jeton = models.UUIDField("jeton", default=uuid.uuid4, unique=True, editable=False)
+    utilisateur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="utilisateur", on_delete=models.CASCADE, related_name="+"
+    )
+    nom = models.CharField("nom du fichier", max_length=255)
+    contenu = models.BinaryField("contenu du fichier")
+    empreinte = models.CharField("empreinte SHA-256", max_length=64)
+    lignes = models.PositiveIntegerField("lignes lues")
+    alertes = models.JSONField("alertes à confirmer", default=list)
+    cree_le = models.DateTimeField("déposé le", default=timezone.now)
+    expire_le = models.DateTimeField("expire le", db_index=True)
+
+    class Meta:
+        verbose_name = "relevé en attente de confirmation"
+        verbose_name_plural = "relevés en attente de confirmation"
+        constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("contenu"), TAILLE_MAX_OCTETS),
+                name="releve_en_attente_taille_max",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expire_le__gt=models.F("cree_le")), name="releve_en_attente_expire_apres"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.nom} — {self.utilisateur_id}, jusqu'à {self.expire_le:%d/%m/%Y %H:%M}"

@@ -21,6 +21,10 @@ MESSAGE_HEURES_LIGNE = (
 )
 MESSAGE_MOTIF_REJET = "Indiquez le motif du rejet : l'EPCI le verra."
 
+# A statement waiting for the confirmation of totals above the alert is kept this long, for its owner only.
+DUREE_RELEVE_EN_ATTENTE = datetime.timedelta(hours=1)
+MESSAGE_RELEVE_INDISPONIBLE = "Le fichier à confirmer n'est plus disponible : déposez-le de nouveau."
+
 
 def heures_de_ligne_valides(heures: Decimal) -> bool:
     return Decimal(0) < heures <= HEURES_MAX_PAR_LIGNE

@@ -8,12 +8,13 @@ from django.db.models import DecimalField, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from beneficiaires.models import Beneficiaire
 from beneficiaires.selectors import beneficiaires_pour_liste
 from comptes.models import User
 from insertion.enums import Statut
-from insertion.models import Clause, HeuresRealisees, ParametresCalibrage
+from insertion.models import Clause, HeuresRealisees, ParametresCalibrage, ReleveEnAttente
 from marches.models import Entreprise, Marche
 from portail import historique
 from portail.formats import heures as formater_heures
@@ -357,3 +358,14 @@ def totaux_heures(*, heures) -> TotauxHeures:
         rejetees=Coalesce(Sum("heures", filter=Q(statut=Statut.REJETEES)), ZERO),
     )
     return TotauxHeures(**totaux)
+
+
+def releve_en_attente(*, user, jeton, empreinte: str) -> ReleveEnAttente | None:
+    """The user's unexpired pending statement with this token and fingerprint, or None."""
+    return (
+        ReleveEnAttente.objects.filter(
+            utilisateur=user, jeton=jeton, empreinte=empreinte, expire_le__gt=timezone.now()
+        )
+        .defer("contenu")
+        .first()
+    )

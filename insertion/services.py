@@ -4,12 +4,14 @@ Every function takes keyword-only arguments and writes in one transaction: eithe
 """
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -19,7 +21,7 @@ from beneficiaires.services import NouvellePersonne, creer_beneficiaires
 from insertion import regles
 from insertion.calibrage import CHAMPS_ENTREES, calculer
 from insertion.enums import Statut
-from insertion.models import Clause, HeuresRealisees
+from insertion.models import Clause, HeuresRealisees, ReleveEnAttente
 from marches.models import Entreprise, Marche
 from portail.periodes import mois_courant
 
@@ -393,3 +395,51 @@ def calibrer_clause(
         )
         clause.save(update_fields=[*CHAMPS_ENTREES, "heures_reservees", "modifie_le"])
     return clause
+
+
+# --- statements waiting for a confirmation -----------------------------------------------------------
+
+
+def abandonner_releves_en_attente(*, user) -> int:
+    """On each deposit: the user's pending statement and every expired one go, in one DELETE."""
+    supprimes, _ = ReleveEnAttente.objects.filter(
+        Q(utilisateur=user) | Q(expire_le__lte=timezone.now())
+    ).delete()
+    return supprimes
+
+
+def mettre_releve_en_attente(*, user, nom: str, contenu: bytes, lignes: int, alertes: list[str]):
+    """Keeps a statement for its owner's confirmation, for regles.DUREE_RELEVE_EN_ATTENTE."""
+    maintenant = timezone.now()
+    return ReleveEnAttente.objects.create(
+        utilisateur=user,
+        nom=nom[:255],
+        contenu=contenu,
+        empreinte=hashlib.sha256(contenu).hexdigest(),
+        lignes=lignes,
+        alertes=alertes,
+        cree_le=maintenant,
+        expire_le=maintenant + regles.DUREE_RELEVE_EN_ATTENTE,
+    )
+
+
+@transaction.atomic
+def prendre_releve_en_attente(*, user, jeton, empreinte: str):
+    """The user's unexpired pending statement, deleted as it is taken: it is confirmed once only.
+
+    None when it is not theirs, expired, already taken, or the fingerprint differs.
+    """
+    releve = (
+        ReleveEnAttente.objects.select_for_update()
+        .filter(utilisateur=user, jeton=jeton, empreinte=empreinte, expire_le__gt=timezone.now())
+        .first()
+    )
+    if releve is not None:
+        ReleveEnAttente.objects.filter(pk=releve.pk).delete()
+    return releve
+
+
+def purger_releves_expires() -> int:
+    """Deletes the pending statements past their expiry (manage.py purger_releves_en_attente)."""
+    supprimes, _ = ReleveEnAttente.objects.filter(expire_le__lte=timezone.now()).delete()
+    return supprimes

@@ -1,7 +1,13 @@
 """Query parameters checked before use: a wrong value is a French 400, never a 500."""
 
+import contextlib
+
+from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.urls import Resolver404, resolve
 from django_tables2 import RequestConfig
+
+from portail.formats import nombre
 
 PAR_PAGE_MAX = 200
 PAGE_MAX = 1_000_000
@@ -56,4 +62,45 @@ class RefusOctetNulMiddleware:
                     raise ParametreInvalide(
                         "Un paramètre de la requête contient un caractère nul : il est refusé."
                     )
+        return self.get_response(request)
+
+
+class RequeteTropGrosse(ParametreInvalide):
+    """A request body above the cap of its page, refused before a byte of it is read."""
+
+
+def taille_max_requete(octets: int):
+    """Raises the body cap of one view (an upload page) above DATA_UPLOAD_MAX_MEMORY_SIZE."""
+
+    def decorateur(vue):
+        vue.taille_max_requete = octets
+        return vue
+
+    return decorateur
+
+
+class TailleRequeteMiddleware:
+    """Refuses with a French 400 a body bigger than its view allows (by default DATA_UPLOAD_MAX_MEMORY_SIZE).
+
+    Django caps only the non-file fields of a form; an upload would otherwise be read to the end, to memory or
+    to a temporary file, whatever its size. Checked on Content-Length, before any middleware reads the body.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            taille = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            taille = 0
+        plafond = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if taille > plafond:
+            with contextlib.suppress(Resolver404):
+                plafond = getattr(resolve(request.path_info).func, "taille_max_requete", plafond)
+        if taille > plafond:
+            raise RequeteTropGrosse(
+                f"La demande envoyée pèse {nombre(taille / 1024 / 1024, 1)} Mo : cette page en accepte au plus "
+                f"{nombre(plafond / 1024 / 1024, 1)} Mo. Déposez un fichier plus petit, par exemple en le découpant."
+            )
         return self.get_response(request)

@@ -14,7 +14,7 @@ from beneficiaires.models import AccesDonnees, Beneficiaire, Eligibilite, Public
 from comptes.enums import Role
 from comptes.models import User
 from insertion.enums import BaseJuridique, Modalite, Statut, TypeContrat
-from insertion.models import Clause, HeuresRealisees, Objectif
+from insertion.models import Clause, HeuresRealisees, Objectif, ReleveEnAttente
 from marches.enums import NatureMarche, TypeAcheteur, TypeIdentifiant, TypeStructure
 from marches.models import Acheteur, Entreprise, Lot, Marche
 from territoires.enums import NatureEpci
@@ -309,3 +309,16 @@ class ObjectifFactory(DjangoModelFactory):
 
     class Params:
         pour_epci = factory.Trait(epci=factory.SubFactory(EpciFactory), heures=1_000)
+
+
+class ReleveEnAttenteFactory(DjangoModelFactory):
+    class Meta:
+        model = ReleveEnAttente
+
+    utilisateur = factory.SubFactory(UserFactory, agent_epci=True)
+    nom = "releve.csv"
+    contenu = b"reference_marche;mois\r\n"
+    empreinte = "0" * 64
+    lignes = 1
+    cree_le = factory.LazyFunction(timezone.now)
+    expire_le = factory.LazyAttribute(lambda o: o.cree_le + datetime.timedelta(hours=1))

@@ -25,7 +25,10 @@ AUTORISES |= {
     "demo": set(DOMAINE),
     "config": set(COUCHES),
     "tests": {*COUCHES, "demo"},
-    "benchmarks": set(DOMAINE),  # scripts run by hand
+    "benchmarks": {
+        *DOMAINE,
+        "tests",
+    },  # scripts run by hand; they reuse the hostile files of tests/hostiles.py
     "manage": set(),
 }
 

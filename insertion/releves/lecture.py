@@ -5,9 +5,9 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-import openpyxl
-
+from insertion.releves.classeur import SIGNATURE_OLE, SIGNATURE_ZIP, rangees_xlsx
 from insertion.releves.colonnes import COLONNES_OBLIGATOIRES, COLONNES_PAR_CLE, normaliser
+from insertion.releves.exceptions import FichierIllisible
 from portail.formats import nombre
 
 TAILLE_MAX_OCTETS = 2 * 1024 * 1024
@@ -17,16 +17,7 @@ LIGNES_LUES_MAX = 20_000
 
 EXTENSIONS_XLSX = (".xlsx", ".xlsm")
 EXTENSIONS_CSV = (".csv", ".txt")
-SIGNATURE_ZIP = b"PK\x03\x04"
 BOM_UTF8 = "\ufeff"
-
-
-class FichierIllisible(Exception):
-    """The file as a whole cannot be read: wrong format, too big, missing columns."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -55,45 +46,23 @@ def lire_releve(*, nom: str, contenu: bytes) -> Releve:
         raise FichierIllisible(
             "Ce format n'est pas pris en charge : enregistrez le relevé au format Excel .xlsx ou en CSV."
         )
-    if contenu.startswith(SIGNATURE_ZIP):
-        rangees = _rangees_xlsx(contenu)
-    elif extension in EXTENSIONS_XLSX:
-        raise FichierIllisible("Ce fichier n'est pas un classeur Excel (.xlsx) lisible.")
-    elif extension in EXTENSIONS_CSV or not extension:
-        rangees = _rangees_csv(contenu)
-    else:
+    classeur = contenu.startswith((SIGNATURE_ZIP, SIGNATURE_OLE))
+    # The extension and the first bytes must agree: a renamed file is refused before any parsing.
+    if extension in EXTENSIONS_XLSX:
+        rangees = rangees_xlsx(contenu, lignes_lues_max=LIGNES_LUES_MAX, trop_de_lignes=_trop_de_lignes)
+    elif extension not in EXTENSIONS_CSV:
         raise FichierIllisible(
-            f"Les fichiers {extension} ne sont pas pris en charge : déposez un classeur Excel (.xlsx) ou un "
-            "fichier CSV."
+            f"Les fichiers {extension or 'sans extension'} ne sont pas pris en charge : déposez un classeur "
+            "Excel (.xlsx) ou un fichier CSV."
         )
+    elif classeur:
+        raise FichierIllisible(
+            f"Ce fichier porte l'extension {extension} mais c'est un classeur Excel : renommez-le en .xlsx ou "
+            "enregistrez-le au format CSV."
+        )
+    else:
+        rangees = _rangees_csv(contenu)
     return _releve_depuis_rangees(rangees)
-
-
-def _rangees_xlsx(contenu: bytes):
-    # openpyxl raises many kinds of exceptions on a damaged or foreign file: any of them means "unreadable".
-    illisible = "Ce fichier n'est pas un classeur Excel (.xlsx) lisible."
-    try:
-        classeur = openpyxl.load_workbook(io.BytesIO(contenu), read_only=True, data_only=True)
-    except Exception as erreur:
-        raise FichierIllisible(illisible) from erreur
-    try:
-        if not classeur.worksheets:
-            raise FichierIllisible("Le classeur ne contient aucune feuille.")
-        feuille = classeur.worksheets[0]
-        # Some generators write a wrong sheet dimension: read every row that is really there.
-        feuille.reset_dimensions()
-        rangees = []
-        for numero, valeurs in enumerate(feuille.iter_rows(values_only=True), start=1):
-            if numero > LIGNES_LUES_MAX:
-                _trop_de_lignes()
-            rangees.append((numero, list(valeurs)))
-        return rangees
-    except FichierIllisible:
-        raise
-    except Exception as erreur:
-        raise FichierIllisible(illisible) from erreur
-    finally:
-        classeur.close()
 
 
 def _decoder(contenu: bytes) -> str:
@@ -150,7 +119,7 @@ def _releve_depuis_rangees(rangees) -> Releve:
     for numero, valeurs in rangees:
         if numero > LIGNES_LUES_MAX:
             _trop_de_lignes()
-        if all(vide(v) for v in valeurs):
+        if valeurs.count(None) == len(valeurs) or all(vide(v) for v in valeurs):  # count: the quick case
             continue
         if positions is None:
             positions, ignorees = _lire_entetes(valeurs)

@@ -8,7 +8,7 @@ from django.db import DatabaseError, transaction
 from marches.decp.bilan import ResultatImportDecp
 from marches.decp.ecriture import Ecriture
 from marches.decp.exceptions import ImportDecpImpossible
-from marches.decp.lecture import CONCESSION, lire_enregistrements, message_json_invalide
+from marches.decp.lecture import CONCESSION, lire_enregistrements, message_json_invalide, verifier_debut
 from marches.decp.referentiel import Referentiel, verifier_departement
 
 TAILLE_LOT = 1000
@@ -28,10 +28,12 @@ def importer_decp(
 
     With `departement`, only the contracts whose buyer or place of execution is in that département are kept.
     With `simulation`, everything is computed and then rolled back. `progression` gets the number of bytes
-    read after each batch. Raises ImportDecpImpossible (nothing written) for a file that is not DECP JSON.
+    read after each batch. Raises ImportDecpImpossible (nothing written) for a file that is not DECP JSON or
+    that exceeds the reading bounds of marches.decp.lecture (nesting depth, length of a number).
     """
     departement, siren_departement = verifier_departement(departement, siren_departement)
     resultat = ResultatImportDecp(simulation=simulation, departement=departement)
+    verifier_debut(fichier)
     try:
         with transaction.atomic():
             referentiel = Referentiel(departement=departement, siren_departement=siren_departement)

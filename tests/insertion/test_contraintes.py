@@ -5,7 +5,8 @@ import pytest
 
 from insertion import regles
 from insertion.enums import Modalite, Statut
-from insertion.models import Clause, HeuresRealisees, Objectif, ParametresCalibrage
+from insertion.models import Clause, HeuresRealisees, Objectif, ParametresCalibrage, ReleveEnAttente
+from insertion.releves.lecture import TAILLE_MAX_OCTETS
 from marches.enums import NatureMarche
 from tests.contraintes import (
     Cas,
@@ -19,7 +20,13 @@ from tests.contraintes import (
     verifier_refus,
     violation,
 )
-from tests.factories import ClauseFactory, EpciFactory, HeuresRealiseesFactory, ObjectifFactory
+from tests.factories import (
+    ClauseFactory,
+    EpciFactory,
+    HeuresRealiseesFactory,
+    ObjectifFactory,
+    ReleveEnAttenteFactory,
+)
 
 HEURES_HORS_BORNES = regles.MESSAGE_HEURES_LIGNE
 REJET_NON_MOTIVE = regles.MESSAGE_MOTIF_REJET
@@ -191,6 +198,23 @@ def _objectifs_du_meme_epci():
     return ObjectifFactory(annee=2025, epci=epci), ObjectifFactory(annee=2026, epci=epci)
 
 
+CHECKS += [
+    Cas(
+        "releve_en_attente_taille_max",
+        ReleveEnAttenteFactory,
+        {"contenu": b"x" * (TAILLE_MAX_OCTETS + 1)},
+        {"contenu": b"x" * TAILLE_MAX_OCTETS},
+        id="plus-de-2-mo",
+    ),
+    Cas(
+        "releve_en_attente_expire_apres",
+        ReleveEnAttenteFactory,
+        {"expire_le": lambda releve: releve.cree_le},
+        {"expire_le": lambda releve: releve.cree_le + datetime.timedelta(seconds=1)},
+        id="expire-au-depot",
+    ),
+]
+
 DOUBLONS = [
     Doublon("heures_realisees_ligne_unique", _heures_de_la_meme_ligne, ["modalite"]),
     Doublon("objectif_departement_unique_par_annee", _objectifs_departement, ["annee"]),
@@ -199,6 +223,7 @@ DOUBLONS = [
 
 CHAMPS_UNIQUES = [
     ChampUnique(Clause, "lot", ClauseFactory),
+    ChampUnique(ReleveEnAttente, "jeton", ReleveEnAttenteFactory),
     ChampUnique(
         ParametresCalibrage,
         "nature",

@@ -36,6 +36,10 @@ class ImportDecpForm(forms.Form):
                 f"Le fichier pèse plus de {TAILLE_MAX_DECP_OCTETS // 1024 // 1024} Mo : importez-le avec la "
                 "commande « manage.py import_decp »."
             )
+        if not fichier.name.lower().endswith(".json"):
+            raise forms.ValidationError(
+                "Le fichier DECP doit être un fichier JSON (extension .json), tel que publié sur data.gouv.fr."
+            )
         return fichier
 
     def clean_departement(self):

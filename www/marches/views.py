@@ -20,10 +20,10 @@ from insertion.selectors import (
 from marches import decp
 from portail.acces import utilisateur_ou_404
 from portail.periodes import code_mois, libelle_mois, mois_courant, premier_jour
-from portail.requetes import PaginationTable
+from portail.requetes import PaginationTable, taille_max_requete
 from portail.tableurs import ExportTableur
 from www.marches.filters import MarcheFilter
-from www.marches.forms import ImportDecpForm
+from www.marches.forms import TAILLE_MAX_DECP_OCTETS, ImportDecpForm
 from www.marches.tables import MarcheTable
 
 MARCHES_PAR_PAGE = 25
@@ -120,6 +120,7 @@ def detail(request, pk):
     )
 
 
+@taille_max_requete(TAILLE_MAX_DECP_OCTETS + 1024 * 1024)  # the file and the form's other fields
 @utilisateur_ou_404("voit_tout")
 @require_http_methods(["GET", "POST"])
 def importer_decp(request):

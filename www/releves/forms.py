@@ -33,7 +33,9 @@ class ReleveForm(forms.Form):
 
 
 class ConfirmationReleveForm(forms.Form):
-    empreinte = forms.CharField(widget=forms.HiddenInput)
+    # The pending file (insertion.models.ReleveEnAttente): its opaque token and the SHA-256 of its content.
+    jeton = forms.UUIDField(widget=forms.HiddenInput)
+    empreinte = forms.CharField(widget=forms.HiddenInput, max_length=64)
     je_confirme = forms.BooleanField(
         label="Je confirme ces totaux mensuels : les heures ont bien été travaillées.",
         error_messages={"required": "Cochez la case pour confirmer les totaux avant d'importer le fichier."},

@@ -1,23 +1,26 @@
 """Monthly statement import: the upload page, its confirmation step and the template downloads."""
 
-import base64
-import hashlib
+import uuid
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from insertion.regles import SEUIL_ALERTE_HEURES_MOIS, SEUIL_MAX_HEURES_MOIS
+from insertion.regles import MESSAGE_RELEVE_INDISPONIBLE, SEUIL_ALERTE_HEURES_MOIS, SEUIL_MAX_HEURES_MOIS
 from insertion.releves.colonnes import COLONNES, valeurs_autorisees
 from insertion.releves.importation import ResultatImport, importer_releve
 from insertion.releves.lecture import lire_releve
 from insertion.releves.modele import modele_csv, modele_xlsx
+from insertion.selectors import releve_en_attente
+from insertion.services import (
+    abandonner_releves_en_attente,
+    mettre_releve_en_attente,
+    prendre_releve_en_attente,
+)
 from portail.acces import utilisateur_ou_404
 from www.releves.forms import ConfirmationReleveForm, ReleveForm
 
-# The file waiting for the clerk's confirmation of monthly totals above the alert threshold.
-CLE_SESSION = "import_releve_a_confirmer"
 ERREURS_AFFICHEES_MAX = 500
 
 TYPES_MODELE = {
@@ -39,44 +42,58 @@ def modele(request, format):
 
 def _deposer(request) -> dict:
     """First step: read and check the uploaded file; import it unless a monthly total needs a confirmation."""
-    request.session.pop(CLE_SESSION, None)
+    abandonner_releves_en_attente(user=request.user)
     formulaire = ReleveForm(request.POST, request.FILES)
     if not formulaire.is_valid():
         return {"formulaire": formulaire}
     resultat = importer_releve(user=request.user, releve=formulaire.releve)
     contexte = {"resultat": resultat, "nom_fichier": formulaire.nom}
     if resultat.confirmation_requise:
-        # Kept in the session so that the clerk confirms without picking the file again.
-        empreinte = hashlib.sha256(formulaire.contenu).hexdigest()
-        request.session[CLE_SESSION] = {
-            "nom": formulaire.nom,
-            "contenu": base64.b64encode(formulaire.contenu).decode("ascii"),
-            "empreinte": empreinte,
-            "alertes": resultat.alertes,
-            "lignes": resultat.lignes,
-        }
-        contexte["confirmation"] = ConfirmationReleveForm(initial={"empreinte": empreinte})
+        # Kept in the database so that the clerk confirms without picking the file again.
+        en_attente = mettre_releve_en_attente(
+            user=request.user,
+            nom=formulaire.nom,
+            contenu=formulaire.contenu,
+            lignes=resultat.lignes,
+            alertes=resultat.alertes,
+        )
+        contexte["confirmation"] = ConfirmationReleveForm(
+            initial={"jeton": en_attente.jeton, "empreinte": en_attente.empreinte}
+        )
     elif not resultat.ecrit:
         contexte["formulaire"] = formulaire
     return contexte
 
 
+def _jeton(brut) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(brut))
+    except ValueError:
+        return None
+
+
 def _confirmer(request) -> dict:
     """Second step: the clerk confirmed the totals above the alert threshold; the file is checked again."""
-    en_attente = request.session.get(CLE_SESSION)
-    if en_attente is None or en_attente["empreinte"] != request.POST.get("empreinte"):
-        messages.error(request, "Le fichier à confirmer n'est plus disponible : déposez-le de nouveau.")
-        return {}
+    jeton, empreinte = _jeton(request.POST.get("jeton")), request.POST.get("empreinte", "")
     confirmation = ConfirmationReleveForm(request.POST)
-    if not confirmation.is_valid():
-        resultat = ResultatImport(
-            lignes=en_attente["lignes"], alertes=en_attente["alertes"], confirmation_requise=True
-        )
-        return {"resultat": resultat, "confirmation": confirmation, "nom_fichier": en_attente["nom"]}
-    del request.session[CLE_SESSION]
-    releve = lire_releve(nom=en_attente["nom"], contenu=base64.b64decode(en_attente["contenu"]))
+    if jeton is not None and not confirmation.is_valid():
+        en_attente = releve_en_attente(user=request.user, jeton=jeton, empreinte=empreinte)
+        if en_attente is not None:
+            resultat = ResultatImport(
+                lignes=en_attente.lignes, alertes=en_attente.alertes, confirmation_requise=True
+            )
+            return {"resultat": resultat, "confirmation": confirmation, "nom_fichier": en_attente.nom}
+    en_attente = (
+        prendre_releve_en_attente(user=request.user, jeton=jeton, empreinte=empreinte)
+        if jeton is not None and confirmation.is_valid()
+        else None
+    )
+    if en_attente is None:
+        messages.error(request, MESSAGE_RELEVE_INDISPONIBLE)
+        return {}
+    releve = lire_releve(nom=en_attente.nom, contenu=bytes(en_attente.contenu))
     resultat = importer_releve(user=request.user, releve=releve, confirmer_depassement=True)
-    return {"resultat": resultat, "nom_fichier": en_attente["nom"]}
+    return {"resultat": resultat, "nom_fichier": en_attente.nom}
 
 
 @utilisateur_ou_404("peut_declarer")
@@ -84,7 +101,7 @@ def _confirmer(request) -> dict:
 def importer(request):
     contexte = {"formulaire": ReleveForm(), "confirmation": None, "resultat": None, "nom_fichier": ""}
     if request.method == "POST":
-        contexte |= _confirmer(request) if "empreinte" in request.POST else _deposer(request)
+        contexte |= _confirmer(request) if "jeton" in request.POST else _deposer(request)
     erreurs = contexte["resultat"].erreurs if contexte["resultat"] else []
     contexte |= {
         "erreurs": erreurs[:ERREURS_AFFICHEES_MAX],

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from beneficiaires.models import Beneficiaire
 from insertion.enums import Modalite, TypeContrat
-from insertion.models import HeuresRealisees
+from insertion.models import HeuresRealisees, ReleveEnAttente
 from insertion.releves import lecture
 from insertion.releves.colonnes import ENTETES
 from insertion.releves.lecture import TAILLE_MAX_OCTETS
@@ -21,7 +21,6 @@ from tests.factories import (
     UserFactory,
 )
 from tests.insertion.releves.aides import URL, deposer, fichier_csv, fichier_xlsx, ligne, nouvelle_personne
-from www.releves.views import CLE_SESSION
 
 pytestmark = pytest.mark.django_db
 
@@ -157,22 +156,22 @@ def test_plus_de_160_heures_demande_une_confirmation(client, jeu):
     ]
     assert "Confirmation nécessaire : rien n'est encore enregistré" in reponse.content.decode()
     assert not HeuresRealisees.objects.exists()
-    empreinte = reponse.context["confirmation"]["empreinte"].value()
+    en_attente = {name: reponse.context["confirmation"][name].value() for name in ("jeton", "empreinte")}
 
-    sans_case = client.post(URL, {"empreinte": empreinte})
+    sans_case = client.post(URL, en_attente)
     assert sans_case.context["confirmation"].errors["je_confirme"] == [
         "Cochez la case pour confirmer les totaux avant d'importer le fichier."
     ]
     assert not HeuresRealisees.objects.exists()
 
-    confirme = client.post(URL, {"empreinte": empreinte, "je_confirme": "on"})
+    confirme = client.post(URL, en_attente | {"je_confirme": "on"})
 
     assert confirme.context["resultat"].ecrit
     assert confirme.context["resultat"].alertes == resultat.alertes
     assert HeuresRealisees.objects.get().heures == Decimal("170")
-    assert CLE_SESSION not in client.session
+    assert not ReleveEnAttente.objects.exists()
     # The pending file is gone: confirming twice does not import twice.
-    encore = client.post(URL, {"empreinte": empreinte, "je_confirme": "on"})
+    encore = client.post(URL, en_attente | {"je_confirme": "on"})
     assert [str(m) for m in encore.context["messages"]] == [
         "Le fichier à confirmer n'est plus disponible : déposez-le de nouveau."
     ]
@@ -181,8 +180,9 @@ def test_plus_de_160_heures_demande_une_confirmation(client, jeu):
 
 def test_confirmation_d_un_autre_fichier_refusee(client, jeu):
     client.force_login(jeu.agent)
-    deposer(client, fichier_xlsx([ligne(jeu, heures="170")]))
-    reponse = client.post(URL, {"empreinte": "0" * 64, "je_confirme": "on"})
+    reponse = deposer(client, fichier_xlsx([ligne(jeu, heures="170")]))
+    jeton = reponse.context["confirmation"]["jeton"].value()
+    reponse = client.post(URL, {"jeton": jeton, "empreinte": "0" * 64, "je_confirme": "on"})
     assert "n&#x27;est plus disponible" in reponse.content.decode()
     assert not HeuresRealisees.objects.exists()
 
@@ -203,7 +203,9 @@ def test_nombre_de_requetes_independant_du_nombre_de_lignes(client, jeu, django_
     petit = fichier_xlsx([nouvelle_personne(jeu, n, heures="20") for n in range(10)])
     grand = fichier_xlsx([nouvelle_personne(jeu, n, heures="20") for n in range(100, 200)])
 
-    with django_assert_max_num_queries(27):  # + the access-log entry of the people created
+    # 28: +1 for the access-log entry of the people created, +1 for the DELETE of the pending statements
+    # (the user's own and the expired ones) on each deposit.
+    with django_assert_max_num_queries(28):
         deposer(client, petit)
     HeuresRealisees.objects.all().delete()
     Beneficiaire.objects.filter(nom__startswith="Personne").delete()
