@@ -94,7 +94,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         f"-c statement_timeout={env.int('STATEMENT_TIMEOUT_MS', default=30_000)}"
     )
 
-# The monthly grid posts up to 500 lines of 8 fields.
+# The monthly grid posts one page at a time: at most 200 rows, 50 people just added and 3 empty lines (the
+# formset refuses more than 500 lines) of at most 8 fields, so 4 010 fields. A month of a 5 000-line statement
+# (insertion.releves.lecture.LIGNES_MAX) opens over 25 pages: no request needs more (tests/www/saisie).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
