@@ -17,6 +17,7 @@ import io
 import json
 import os
 import pstats
+import re
 import subprocess
 import sys
 import tempfile
@@ -255,9 +256,7 @@ def mesurer(lignes: int, *, mode: str) -> dict:
             resultat["get_statut"] = page.status_code
             resultat["get_octets"] = len(page.content)
             html = page.content.decode()
-            resultat["get_lignes_affichees"] = html.count('-id_rangee" type="hidden"') or html.count(
-                "-id_rangee"
-            )
+            resultat["get_lignes_affichees"] = len(re.findall(r'name="lignes-\d+-heures"', html))
             donnees, modifiees = _donnees_modifiees(html)
             resultat["post_champs"] = len(donnees)
             resultat["post_lignes_modifiees"] = modifiees
@@ -338,7 +337,7 @@ def main():
         "GET",
         "requêtes",
         "page",
-        "lignes affichées",
+        "lignes de la page",
         "pic Python GET",
         "POST",
         "requêtes",
