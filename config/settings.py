@@ -100,7 +100,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         f"-c statement_timeout={env.int('STATEMENT_TIMEOUT_MS', default=30_000)}"
     )
 
-# The monthly grid posts up to 500 lines of 8 fields.
+# The monthly grid posts one page at a time: at most 200 rows, 50 people just added and 3 empty lines (the
+# formset refuses more than 500 lines) of at most 8 fields, so 4 010 fields. A month of a 5 000-line statement
+# (insertion.releves.lecture.LIGNES_MAX) opens over 25 pages: no request needs more (tests/www/saisie).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 # Also the cap of a whole request body, files included (portail.requetes.TailleRequeteMiddleware): a statement
 # (2 Mo at most) fits; the DECP upload page raises it for itself with portail.requetes.taille_max_requete.

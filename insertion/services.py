@@ -23,7 +23,11 @@ from insertion.calibrage import CHAMPS_ENTREES, calculer
 from insertion.enums import Statut
 from insertion.models import Clause, HeuresRealisees, ReleveEnAttente
 from marches.models import Entreprise, Marche
+from portail.historique import supprimer_avec_historique
 from portail.periodes import mois_courant
+
+# Rows written per query by the bulk writes: a month may hold thousands of rows (a statement import).
+TAILLE_LOT = 500
 
 
 @dataclass(frozen=True)
@@ -215,12 +219,6 @@ def enregistrer_heures(
                 continue
             rangee.heures = ligne.heures
             rangee.type_contrat = ligne.type_contrat
-            rangee.statut = Statut.DECLAREES
-            rangee.saisi_par = user
-            rangee.valide_par = None
-            rangee.valide_le = None
-            rangee.motif_rejet = ""
-            rangee.modifie_le = maintenant
             a_modifier.append(rangee)
 
         for rangee in suppressions:
@@ -236,24 +234,9 @@ def enregistrer_heures(
         if alertes and not confirmer_depassement:
             raise SaisieInvalide([ErreurLigne(None, a) for a in alertes], confirmation_requise=True)
 
-        bulk_create_with_history(a_creer, HeuresRealisees, default_user=user)
-        bulk_update_with_history(
-            a_modifier,
-            HeuresRealisees,
-            [
-                "heures",
-                "type_contrat",
-                "statut",
-                "saisi_par",
-                "valide_par",
-                "valide_le",
-                "motif_rejet",
-                "modifie_le",
-            ],
-            default_user=user,
-        )
-        for rangee in suppressions:
-            rangee.delete()
+        bulk_create_with_history(a_creer, HeuresRealisees, default_user=user, batch_size=TAILLE_LOT)
+        _ecrire_modifications(a_modifier, user=user, maintenant=maintenant)
+        supprimer_avec_historique(HeuresRealisees, suppressions, user=user, date=maintenant)
     return ResultatSaisie(
         crees=len(a_creer),
         modifiees=len(a_modifier),
@@ -311,6 +294,36 @@ def enregistrer_grille(
             )
     except IntegrityError as erreur:
         raise SaisieInvalide([ErreurLigne(None, MESSAGE_PERSONNE_CREEE_ENTRE_TEMPS)]) from erreur
+
+
+def _ecrire_modifications(rangees: list[HeuresRealisees], *, user, maintenant) -> None:
+    """A changed row goes back to "déclarées" by this user: one UPDATE for what all rows share, a bulk update
+    of hours and contract type only (a CASE per row and per field is what makes bulk_update slow)."""
+    if not rangees:
+        return
+    communs = {
+        "statut": Statut.DECLAREES,
+        "saisi_par": user,
+        "valide_par": None,
+        "valide_le": None,
+        "motif_rejet": "",
+        "modifie_le": maintenant,
+    }
+    for debut in range(0, len(rangees), TAILLE_LOT):
+        HeuresRealisees.objects.filter(pk__in=[r.pk for r in rangees[debut : debut + TAILLE_LOT]]).update(
+            **communs
+        )
+    for rangee in rangees:
+        for nom, valeur in communs.items():
+            setattr(rangee, nom, valeur)
+    bulk_update_with_history(
+        rangees,
+        HeuresRealisees,
+        ["heures", "type_contrat"],
+        batch_size=TAILLE_LOT,
+        default_user=user,
+        default_date=maintenant,
+    )
 
 
 def valider_heures(*, user, rangees, versions: dict[int, str] | None = None) -> int:

@@ -69,3 +69,37 @@ def afficher_valeur(champ_modele, valeur) -> str:
     if isinstance(valeur, datetime.date):
         return valeur.strftime("%d/%m/%Y")
     return str(valeur)
+
+
+def supprimer_avec_historique(modele, objets, *, user, date: datetime.datetime, taille_lot: int = 500) -> int:
+    """Deletes `objets` (instances of a django-simple-history model) with their "suppression" records, in bulk.
+
+    Deleting through the ORM writes one record per object (a post_delete signal each): here the records are
+    bulk-created, then the rows deleted by batches. A model with reverse relations to cascade is deleted the
+    usual way.
+    """
+    objets = list(objets)
+    if not objets:
+        return 0
+    if modele._meta.related_objects:
+        for objet in objets:
+            objet.delete()
+        return len(objets)
+    historique = modele.history.model
+    historique.objects.bulk_create(
+        [
+            historique(
+                history_date=date,
+                history_user=user,
+                history_type="-",
+                **{champ.attname: getattr(objet, champ.attname) for champ in historique.tracked_fields},
+            )
+            for objet in objets
+        ],
+        batch_size=taille_lot,
+    )
+    cles = [objet.pk for objet in objets]
+    for debut in range(0, len(cles), taille_lot):
+        lot = modele._base_manager.filter(pk__in=cles[debut : debut + taille_lot])
+        lot._raw_delete(lot.db)  # the rows only: their records are written above, nothing cascades
+    return len(objets)

@@ -36,11 +36,10 @@ from www.saisie import attente
 from www.saisie.forms.choix import ChoixSaisieForm
 from www.saisie.forms.grille import ConfirmationForm, ContexteGrille, GrilleFormSet
 from www.saisie.forms.personne import PersonneForm
+from www.saisie.pages import PERSONNES_RETENUES_PAR_CLAUSE, page_de_la_grille
 
 PREFIXE = "lignes"
-LIGNES_VIDES = 3
 CLE_SESSION = "saisie_personnes"
-PERSONNES_RETENUES_PAR_CLAUSE = 50
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -80,32 +79,14 @@ def _uuids(valeurs) -> list[str]:
     return valides
 
 
-def _lignes_initiales(*, clause, du_mois, modifiables, precedentes, personnes, demandees):
-    titulaire = clause.lot.titulaire
-    siret_titulaire = titulaire.siret if titulaire and titulaire.siret else ""
-    lignes = [{"id_rangee": r.pk} for r in modifiables]
-    deja_la = {r.beneficiaire_id for r in du_mois}
-    for r in precedentes:
-        if r.beneficiaire_id in deja_la:
-            continue
-        lignes.append(
-            {
-                "beneficiaire": str(r.beneficiaire.public_id),
-                "siret_employeur": r.employeur.siret or "",
-                "modalite": r.modalite,
-                "type_contrat": r.type_contrat,
-                "prerempli": True,
-            }
-        )
-    presentes = {ligne.get("beneficiaire") for ligne in lignes[len(modifiables) :]}
-    presentes |= {str(r.beneficiaire.public_id) for r in du_mois}
-    proposees = {str(p.public_id) for p in personnes}
-    for identifiant in _uuids(demandees):
-        if identifiant in proposees and identifiant not in presentes:
-            lignes.append({"beneficiaire": identifiant, "siret_employeur": siret_titulaire})
-            presentes.add(identifiant)
-    lignes += [{"siret_employeur": siret_titulaire} for _ in range(LIGNES_VIDES)]
-    return lignes
+def _parametres_de_page(page) -> dict:
+    """The page and filter of the grid shown, kept in the address of the form and of the redirect."""
+    parametres = {}
+    if page.recherche:
+        parametres["q"] = page.recherche
+    if page.page.number > 1:
+        parametres["page"] = page.page.number
+    return parametres
 
 
 def _avertissement_periode(*, marche, mois) -> str:
@@ -171,10 +152,9 @@ def grille(request, clause_pk, mois):
         return redirect(_url_grille(clause, mois_date))
 
     rangees = rangees_de_la_grille(clause=clause, mois=mois_date)
-    du_mois = [r for r in rangees if r.mois == mois_date]
-    precedentes = [r for r in rangees if r.mois != mois_date]
-    verrouillees = [r for r in du_mois if regles.ligne_verrouillee(statut=r.statut, user=user)]
-    modifiables = [r for r in du_mois if not regles.ligne_verrouillee(statut=r.statut, user=user)]
+    modifiables = [
+        r for r in rangees if r.mois == mois_date and not regles.ligne_verrouillee(statut=r.statut, user=user)
+    ]
     retenues = _uuids(_personnes_retenues(request, clause))
     personnes = personnes_proposees(user=user, clause=clause, public_ids=retenues)
     en_attente = attente.personnes_en_attente(request, clause=clause, mois=mois_date)
@@ -190,9 +170,10 @@ def grille(request, clause_pk, mois):
             detail=f"{clause.lot.marche.reference}, lot {clause.lot.numero}, {libelle_mois(mois_date)}",
         )
 
+    titulaire = clause.lot.titulaire
     entreprises = {r.employeur.siret: r.employeur for r in rangees if r.employeur.siret}
-    if clause.lot.titulaire and clause.lot.titulaire.siret:
-        entreprises.setdefault(clause.lot.titulaire.siret, clause.lot.titulaire)
+    if titulaire and titulaire.siret:
+        entreprises.setdefault(titulaire.siret, titulaire)
     suggestions = sorted(entreprises.values(), key=lambda e: e.raison_sociale)
     contexte = ContexteGrille(
         clause=clause,
@@ -201,6 +182,17 @@ def grille(request, clause_pk, mois):
         rangees={r.pk: r for r in modifiables},
         entreprises=dict(entreprises),
     )
+    page = page_de_la_grille(
+        user=user,
+        mois=mois_date,
+        rangees=rangees,
+        personnes=personnes,
+        demandees=_uuids(request.GET.getlist("personne")),
+        siret_titulaire=titulaire.siret if titulaire and titulaire.siret else "",
+        recherche=request.GET.get("q", ""),
+        numero=request.GET.get("page", 1),
+    )
+    ici = _parametres_de_page(page)
 
     erreurs_generales, confirmation_requise = [], False
     if request.method == "POST":
@@ -219,7 +211,7 @@ def grille(request, clause_pk, mois):
             ]
             if not a_enregistrer and not suppressions:
                 messages.info(request, "Aucune modification à enregistrer.")
-                return redirect(_url_grille(clause, mois_date))
+                return redirect(_url_grille(clause, mois_date, **ici))
             try:
                 resultat = enregistrer_grille(
                     user=user,
@@ -241,17 +233,9 @@ def grille(request, clause_pk, mois):
                 messages.success(request, _message_resultat(resultat))
                 for alerte in resultat.alertes:
                     messages.warning(request, f"Dépassement confirmé : {alerte}")
-                return redirect(_url_grille(clause, mois_date))
+                return redirect(_url_grille(clause, mois_date, **ici))
     else:
-        initial = _lignes_initiales(
-            clause=clause,
-            du_mois=du_mois,
-            modifiables=modifiables,
-            precedentes=precedentes,
-            personnes=personnes,
-            demandees=request.GET.getlist("personne"),
-        )
-        formset = GrilleFormSet(initial=initial, contexte=contexte, prefix=PREFIXE)
+        formset = GrilleFormSet(initial=page.initial, contexte=contexte, prefix=PREFIXE)
 
     lignes_en_erreur = sum(1 for f in formset.forms if f.errors) if formset.is_bound else 0
     marche = clause.lot.marche
@@ -273,7 +257,10 @@ def grille(request, clause_pk, mois):
             "url_suivant": _url_grille(clause, suivant) if suivant <= dernier_mois_possible else "",
             "libelle_suivant": libelle_mois(suivant),
             "avertissement_periode": _avertissement_periode(marche=marche, mois=mois_date),
-            "verrouillees": verrouillees,
+            "verrouillees": page.verrouillees,
+            "page": page,
+            "url_pages": _url_grille(clause, mois_date, **({"q": page.recherche} if page.recherche else {})),
+            "url_envoi": _url_grille(clause, mois_date, **ici),
             "formset": formset,
             "suggestions": suggestions,
             "erreurs_generales": erreurs_generales,

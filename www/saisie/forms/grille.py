@@ -8,6 +8,9 @@ from functools import cached_property
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from beneficiaires.models import Beneficiaire
 from insertion import regles
@@ -19,6 +22,11 @@ from marches.models import Entreprise
 from marches.siret import normaliser_siret, valider_siret
 from portail.formulaires import BootstrapForm
 
+# Lines of one page offering the whole list of people (the empty ones): a <select> of every person per line
+# would make the page grow with lines × people.
+LISTES_COMPLETES_MAX = 20
+AUCUNE_PERSONNE = "— choisir une personne —"
+
 
 @dataclass
 class ContexteGrille:
@@ -29,16 +37,58 @@ class ContexteGrille:
     personnes: list[Beneficiaire]
     rangees: dict[int, HeuresRealisees]  # rows of this clause × month the user may change
     entreprises: dict[str, Entreprise] = field(default_factory=dict)  # by SIRET
+    listes_completes: int = 0  # lines given the whole list so far
 
     @cached_property
     def personnes_par_id(self) -> dict[str, Beneficiaire]:
         return {str(p.public_id): p for p in self.personnes}
 
     @cached_property
-    def choix_personnes(self) -> list[tuple[str, str]]:
-        return [("", "— choisir une personne —")] + [
-            (str(p.public_id), f"{p} (né·e le {p.date_naissance:%d/%m/%Y})") for p in self.personnes
-        ]
+    def etiquettes(self) -> dict[str, str]:
+        return {str(p.public_id): f"{p} (né·e le {p.date_naissance:%d/%m/%Y})" for p in self.personnes}
+
+    @cached_property
+    def _toutes_les_options(self) -> SafeString:
+        return format_html_join("", '<option value="{}">{}</option>', self.etiquettes.items())
+
+    def options_pour(self, identifiant: str) -> SafeString:
+        """The options of one line: its person only when it has one, else the whole list (a few lines only)."""
+        options = format_html('<option value="">{}</option>', AUCUNE_PERSONNE)
+        if identifiant in self.etiquettes:
+            return options + format_html(
+                '<option value="{}" selected>{}</option>', identifiant, self.etiquettes[identifiant]
+            )
+        if self.listes_completes >= LISTES_COMPLETES_MAX:
+            return options
+        self.listes_completes += 1
+        return options + self._toutes_les_options
+
+
+class SelectPersonne(forms.Select):
+    """The people <select>, its options rendered beforehand: the whole list is built once per grid, in Python."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = SafeString()
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            self.options,
+        )
+
+
+class ChoixPersonneField(forms.ChoiceField):
+    """The person of a line, checked against the people offered (a dict), not by scanning the options."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.personnes = {}
+
+    def valid_value(self, value):
+        return str(value) in self.personnes
 
 
 def _sans_zeros_inutiles(valeur: Decimal) -> Decimal:
@@ -56,9 +106,10 @@ class LigneHeuresForm(BootstrapForm):
     CHAMPS_CLE = ("beneficiaire", "siret_employeur", "modalite")
 
     id_rangee = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    beneficiaire = forms.ChoiceField(
+    beneficiaire = ChoixPersonneField(
         label="Personne",
         required=False,
+        widget=SelectPersonne,
         error_messages={
             "invalid_choice": "Cette personne n'est pas proposée pour ce marché : ajoutez-la avec le bouton "
             "« Ajouter une personne »."
@@ -99,8 +150,9 @@ class LigneHeuresForm(BootstrapForm):
         self.entreprise = None
         self.rangee_introuvable = False
         self.rangee = self._rangee_demandee()
-        self.fields["beneficiaire"].choices = contexte.choix_personnes
+        self.fields["beneficiaire"].personnes = contexte.personnes_par_id
         if self.rangee is None:
+            self.fields["beneficiaire"].widget.options = contexte.options_pour(self._personne_saisie())
             del self.fields["supprimer"]
             if self.rangee_introuvable:
                 self.fields["id_rangee"].disabled = True
@@ -118,7 +170,7 @@ class LigneHeuresForm(BootstrapForm):
             "type_contrat": rangee.type_contrat,
             "heures": _sans_zeros_inutiles(rangee.heures),
         }
-        self.fields["beneficiaire"].choices = [(self.initial["beneficiaire"], str(rangee.beneficiaire))]
+        self.fields["beneficiaire"].personnes = {self.initial["beneficiaire"]: rangee.beneficiaire}
         for nom in self.CHAMPS_CLE:
             self.fields[nom].disabled = True
         # The values shown when the page was loaded travel with the form: a row changed by someone else
@@ -136,6 +188,14 @@ class LigneHeuresForm(BootstrapForm):
             rangee = None
         self.rangee_introuvable = rangee is None
         return rangee
+
+    def _personne_saisie(self) -> str:
+        brut = (
+            self.data.get(self.add_prefix("beneficiaire"))
+            if self.is_bound
+            else self.initial.get("beneficiaire")
+        )
+        return str(brut or "")
 
     def _siret_saisi(self):
         brut = self.data.get(self.add_prefix("siret_employeur")) if self.is_bound else None
