@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from beneficiaires import services
 from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
-from portail.administration import SuperutilisateurAdminMixin
+from portail.administration import AutocompletionAdminMixin, SuperutilisateurAdminMixin
 
 
 @admin.register(Public)
@@ -23,7 +23,7 @@ class SortieInline(SuperutilisateurAdminMixin, admin.TabularInline):
 
 
 @admin.register(Beneficiaire)
-class BeneficiaireAdmin(SuperutilisateurAdminMixin, SimpleHistoryAdmin):
+class BeneficiaireAdmin(AutocompletionAdminMixin, SuperutilisateurAdminMixin, SimpleHistoryAdmin):
     list_display = ["nom", "prenom", "date_naissance", "sexe", "commune", "date_entree", "cree_par_epci"]
     list_filter = ["sexe", "niveau_qualification", "publics", "cree_par_epci"]
     list_select_related = ["commune", "cree_par_epci"]
@@ -41,7 +41,7 @@ class BeneficiaireAdmin(SuperutilisateurAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Eligibilite)
-class EligibiliteAdmin(SuperutilisateurAdminMixin, admin.ModelAdmin):
+class EligibiliteAdmin(AutocompletionAdminMixin, SuperutilisateurAdminMixin, admin.ModelAdmin):
     list_display = ["beneficiaire", "public", "date_debut", "date_fin"]
     list_filter = ["public"]
     list_select_related = ["beneficiaire", "public"]
@@ -50,7 +50,7 @@ class EligibiliteAdmin(SuperutilisateurAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Sortie)
-class SortieAdmin(SuperutilisateurAdminMixin, SimpleHistoryAdmin):
+class SortieAdmin(AutocompletionAdminMixin, SuperutilisateurAdminMixin, SimpleHistoryAdmin):
     list_display = ["beneficiaire", "date", "categorie"]
     list_filter = ["categorie"]
     list_select_related = ["beneficiaire"]
