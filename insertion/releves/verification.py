@@ -69,6 +69,8 @@ def _heures(valeur) -> Decimal | None:
         return None
     if not heures.is_finite():
         return None
+    if abs(heures) > HEURES_MAX_PAR_LIGNE:
+        return heures  # refused by the bounds check; rounding 1e309 to cents would overflow the context
     return heures.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
