@@ -113,6 +113,9 @@ def test_titulaires_identifiants_autres_que_siret():
         ({"montant": -5}, "montant négatif : -5"),
         ({"montant": "beaucoup"}, "montant illisible : « beaucoup »"),
         ({"montant": 1e15}, "montant trop élevé"),
+        # Too large to round to the cent within the decimal context: refused, not a server error.
+        ({"montant": "1e309"}, "montant trop élevé : 1e309"),
+        ({"montant": "999999999999.999"}, "montant trop élevé : 999999999999.999"),
         (
             {
                 "modifications": [
