@@ -76,7 +76,8 @@ def _heures(valeur) -> Decimal | None:
 
 def _entier(valeur) -> int | None:
     texte = _texte(valeur)
-    return int(texte) if texte.isdigit() else None
+    # ASCII digits only ("²" is a digit for isdigit() but not for int()), and few: a lot number, not 5 000 digits.
+    return int(texte) if texte.isascii() and texte.isdigit() and len(texte) <= 9 else None
 
 
 def _siret(valeur) -> str:

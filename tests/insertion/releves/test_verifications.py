@@ -322,3 +322,13 @@ def test_heures_immenses_refusees_par_les_bornes(jeu, valeur):
         )
     ]
     assert not HeuresRealisees.objects.exists()
+
+
+@pytest.mark.parametrize("valeur", ["9" * 5000, "²", "١"])
+def test_numero_de_lot_illisible(jeu, valeur):
+    """Digits for isdigit() that int() refuses (5 000 of them, a superscript) are an illegible lot number."""
+    resultat = importer(jeu, [ligne(jeu, numero_lot=valeur)])
+    assert erreurs(resultat) == [
+        (2, f"Numéro de lot « {valeur} » illisible : indiquez un nombre entier (1, 2…).")
+    ]
+    assert not HeuresRealisees.objects.exists()
