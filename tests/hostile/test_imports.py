@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from insertion.releves.colonnes import ENTETES
@@ -73,7 +73,25 @@ def releve_realiste(lignes):
         )
         return ("releve.csv", texte.encode("utf-8"))
 
-    return st.builds(ecrire, st.lists(cellule, max_size=3), st.sampled_from([";", ","]))
+    return st.builds(ecrire, st.lists(cellule, max_size=3), st.sampled_from([";", ","])), ecrire
+
+
+# Always tried, whatever the draw: a NUL byte in a name (PostgreSQL refuses it in text), hours past the bounds,
+# impossible months and dates, a spreadsheet formula.
+CELLULES_EXPLICITES = [
+    ("nom", "Dup\x00ré"),
+    ("prenom", "\x00"),
+    ("heures", "744,0001"),
+    ("heures", "-35"),
+    ("heures", "1e309"),
+    ("heures", "NaN"),
+    ("mois", "9999-12"),
+    ("mois", "0000-00"),
+    ("date_naissance", "30/02/2000"),
+    ("siret_employeur", "12345678901234"),
+    ("commune_insee", "\x00\x00\x00\x00\x00"),
+    ("nom", "=cmd|' /C calc'!A0"),
+]
 
 
 def _confirmer_si_demande(client, reponse, *, quoi):
@@ -88,7 +106,8 @@ def _confirmer_si_demande(client, reponse, *, quoi):
 def test_import_de_releves(request, personne_a, clause_a, role):
     utilisateur = request.getfixturevalue(role)
     lignes = _lignes_du_casting(personne_a, clause_a)
-    fichier = st.one_of(fichier_tableur(list(ENTETES), MODELE_XLSX), releve_realiste(lignes))
+    realiste, ecrire = releve_realiste(lignes)
+    fichier = st.one_of(fichier_tableur(list(ENTETES), MODELE_XLSX), realiste)
 
     @budget(25)
     @given(fichier)
@@ -102,7 +121,26 @@ def test_import_de_releves(request, personne_a, clause_a, role):
                 _confirmer_si_demande(client, reponse, quoi=f"confirmation de l'{quoi}")
             transaction.set_rollback(True)
 
+    for numero in range(len(lignes)):
+        for colonne, valeur in CELLULES_EXPLICITES:
+            imports_hostiles = example(ecrire([(numero, colonne, valeur)], ";"))(imports_hostiles)
     imports_hostiles()
+
+
+DECP_EXPLICITES = [
+    ("objet", "Travaux\x00de voirie"),
+    ("id", "\x00"),
+    ("montant", 10**40),
+    ("montant", -1),
+    ("montant", "1e309"),
+    ("dateNotification", "2026-02-30"),
+    ("dateNotification", "0000-00-00"),
+    ("dureeMois", 10**12),
+    ("dureeMois", -3),
+    ("acheteur", {"id": "\x00" * 14}),
+    ("acheteur", {"id": "12345678901234"}),
+    ("titulaires", [{"titulaire": {"typeIdentifiant": "SIRET", "id": "1" * 14}}]),
+]
 
 
 def test_import_decp(departement, epci_a):
@@ -118,4 +156,8 @@ def test_import_decp(departement, epci_a):
             envoyer(client, "/marches/import-decp/", corps, quoi=f"import DECP {nom} ({len(contenu)} octets)")
             transaction.set_rollback(True)
 
+    for cle, valeur in DECP_EXPLICITES:
+        enregistrement = dict(ENREGISTREMENTS[0]) | {cle: valeur}
+        contenu = json.dumps({"marches": {"marche": [enregistrement]}}).encode()
+        imports_hostiles = example(("decp.json", contenu), "", False)(imports_hostiles)
     imports_hostiles()

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from tests.hostile.conftest import budget
 from tests.hostile.formulaires import formulaires
 from tests.hostile.proprietes import demander, verifier_reponse
-from tests.hostile.valeurs import parametres_get, segment
+from tests.hostile.valeurs import PARAMETRES_CONNUS, parametres_get, segment
 from tests.test_acces import MOTIFS, ROLES, _gabarit_tiers_tolere, valeurs_des_routes
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +109,26 @@ def test_pages_d_administration(request, objets, role):
         _parcourir(data, utilisateur, objets, ADMINISTRATION, noms_par_route)
 
     requetes_hostiles()
+
+
+# Values that passed isdigit() and then broke int() (more than 4 300 digits, a superscript), or Decimal
+# rounding (1e309), or a month that cannot exist: each named parameter of each page gets one, in turn.
+BATTERIE = ["9" * 5000, "²", "1e309", "2026-02-30", "-1", "\x00"]
+
+
+def test_chaque_parametre_de_chaque_page(departement, objets, clause_b):
+    """Deterministic: every parameter the Département's pages read or offer, one nasty value each."""
+    reel = valeurs_des_routes(objets)
+    client = client_de(departement)
+    envoyees = 0
+    for position, motif in enumerate(PORTAIL):
+        url = motif.url(reel)
+        noms = sorted(set(noms_des_formulaires_get(client, url)) | set(PARAMETRES_CONNUS))
+        for rang, nom in enumerate(noms):
+            valeur = BATTERIE[(position + rang) % len(BATTERIE)]
+            with transaction.atomic():
+                reponse, exc = demander(client, "get", url + "?" + urlencode({nom: valeur}))
+                verifier_reponse(reponse, exc, quoi=f"GET {url}?{nom}={valeur[:20]}… ({motif.route})")
+                transaction.set_rollback(True)
+            envoyees += 1
+    assert envoyees > len(PORTAIL) * len(PARAMETRES_CONNUS) // 2
