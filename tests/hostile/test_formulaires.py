@@ -77,3 +77,32 @@ def test_formulaires_du_portail(request, objets, clause_b, role):
 
     envois_hostiles()
     assert cibles, f"Aucun formulaire trouvé pour {role}"
+
+
+BATTERIE = ["9" * 5000, "²", "1e309", "-1", "2026-02-30", "\x00", "x" * 100_000, ""]
+
+
+@pytest.mark.parametrize("role", ["departement", "agent_a"])
+def test_chaque_champ_de_chaque_formulaire(request, objets, clause_b, role):
+    """Deterministic: each field of each form, the others as the page filled them, gets one nasty value."""
+    utilisateur = request.getfixturevalue(role)
+    client = client_de(utilisateur)
+    cibles = _cibles(client, role, objets)
+    envoyes = 0
+    for _motif, url, formulaire in cibles:
+        page = {}
+        for champ in formulaire.champs:
+            if champ.genre != "file" and (champ.genre not in ("checkbox", "radio") or champ.coche):
+                page.setdefault(champ.nom, []).append(champ.valeur)
+        for rang, nom in enumerate(dict.fromkeys(c.nom for c in formulaire.champs if c.genre != "file")):
+            if nom == "csrfmiddlewaretoken":
+                continue
+            valeur = BATTERIE[(rang + envoyes) % len(BATTERIE)]
+            with transaction.atomic():
+                corps = page | {nom: [valeur]}
+                envoyer(client, url, corps, quoi=f"POST {url} {nom}={valeur[:20]!r}… en {role}")
+                transaction.set_rollback(True)
+            if "_auth_user_id" not in client.session:
+                client.force_login(utilisateur)
+            envoyes += 1
+    assert envoyes > len(cibles)
