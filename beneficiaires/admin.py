@@ -5,7 +5,7 @@ from beneficiaires import selectors, services
 from beneficiaires.enums import ActionAcces
 from beneficiaires.journal import journaliser
 from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
-from portail.administration import SuperutilisateurAdminMixin
+from portail.administration import AutocompletionAdminMixin, SuperutilisateurAdminMixin
 
 
 @admin.register(Public)
@@ -25,7 +25,7 @@ class SortieInline(SuperutilisateurAdminMixin, admin.TabularInline):
 
 
 @admin.register(Beneficiaire)
-class BeneficiaireAdmin(SuperutilisateurAdminMixin, SimpleHistoryAdmin):
+class BeneficiaireAdmin(AutocompletionAdminMixin, SuperutilisateurAdminMixin, SimpleHistoryAdmin):
     list_display = ["nom", "prenom", "date_naissance", "sexe", "commune", "date_entree", "cree_par_epci"]
     list_filter = ["sexe", "niveau_qualification", "publics", "cree_par_epci"]
     list_select_related = ["commune", "cree_par_epci"]
@@ -62,7 +62,7 @@ class BeneficiaireAdmin(SuperutilisateurAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Eligibilite)
-class EligibiliteAdmin(SuperutilisateurAdminMixin, admin.ModelAdmin):
+class EligibiliteAdmin(AutocompletionAdminMixin, SuperutilisateurAdminMixin, admin.ModelAdmin):
     list_display = ["beneficiaire", "public", "date_debut", "date_fin"]
     list_filter = ["public"]
     list_select_related = ["beneficiaire", "public"]
@@ -71,7 +71,7 @@ class EligibiliteAdmin(SuperutilisateurAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Sortie)
-class SortieAdmin(SuperutilisateurAdminMixin, SimpleHistoryAdmin):
+class SortieAdmin(AutocompletionAdminMixin, SuperutilisateurAdminMixin, SimpleHistoryAdmin):
     list_display = ["beneficiaire", "date", "categorie"]
     list_filter = ["categorie"]
     list_select_related = ["beneficiaire"]

@@ -4,10 +4,11 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from comptes.models import User
+from portail.administration import AutocompletionAdminMixin
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AutocompletionAdminMixin, BaseUserAdmin):
     list_display = ["username", "last_name", "first_name", "email", "role", "epci", "is_active", "last_login"]
     list_filter = ["role", "epci", "is_active", "is_staff", "is_superuser"]
     list_select_related = ["epci"]

@@ -2,11 +2,11 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from insertion.models import Clause, HeuresRealisees, Objectif, ParametresCalibrage
-from portail.administration import SuperutilisateurAdminMixin
+from portail.administration import AutocompletionAdminMixin, SuperutilisateurAdminMixin
 
 
 @admin.register(Clause)
-class ClauseAdmin(SimpleHistoryAdmin):
+class ClauseAdmin(AutocompletionAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "lot",
         "base_juridique",
@@ -22,7 +22,7 @@ class ClauseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(HeuresRealisees)
-class HeuresRealiseesAdmin(SuperutilisateurAdminMixin, SimpleHistoryAdmin):
+class HeuresRealiseesAdmin(AutocompletionAdminMixin, SuperutilisateurAdminMixin, SimpleHistoryAdmin):
     list_display = ["mois", "beneficiaire", "clause", "employeur", "heures", "modalite", "statut"]
     list_select_related = ["beneficiaire", "clause__lot__marche", "employeur"]
     list_filter = ["statut", "modalite", "clause__lot__marche__epci"]
@@ -33,7 +33,7 @@ class HeuresRealiseesAdmin(SuperutilisateurAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Objectif)
-class ObjectifAdmin(admin.ModelAdmin):
+class ObjectifAdmin(AutocompletionAdminMixin, admin.ModelAdmin):
     list_display = ["annee", "epci", "heures"]
     list_filter = ["annee", "epci"]
     list_select_related = ["epci"]

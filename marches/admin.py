@@ -2,10 +2,11 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from marches.models import Acheteur, Entreprise, Lot, Marche
+from portail.administration import AutocompletionAdminMixin
 
 
 @admin.register(Acheteur)
-class AcheteurAdmin(admin.ModelAdmin):
+class AcheteurAdmin(AutocompletionAdminMixin, admin.ModelAdmin):
     list_display = ["nom", "siret", "type", "epci"]
     list_filter = ["type", "epci"]
     list_select_related = ["epci"]
@@ -14,7 +15,7 @@ class AcheteurAdmin(admin.ModelAdmin):
 
 
 @admin.register(Entreprise)
-class EntrepriseAdmin(admin.ModelAdmin):
+class EntrepriseAdmin(AutocompletionAdminMixin, admin.ModelAdmin):
     list_display = ["raison_sociale", "identifiant", "type_structure"]
     list_filter = ["type_structure", "type_identifiant"]
     search_fields = ["raison_sociale", "siret", "autre_identifiant"]
@@ -24,14 +25,14 @@ class EntrepriseAdmin(admin.ModelAdmin):
         return obj.identifiant
 
 
-class LotInline(admin.TabularInline):
+class LotInline(AutocompletionAdminMixin, admin.TabularInline):
     model = Lot
     extra = 0
     autocomplete_fields = ["titulaire"]
 
 
 @admin.register(Marche)
-class MarcheAdmin(SimpleHistoryAdmin):
+class MarcheAdmin(AutocompletionAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "reference",
         "objet",
@@ -51,7 +52,7 @@ class MarcheAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Lot)
-class LotAdmin(SimpleHistoryAdmin):
+class LotAdmin(AutocompletionAdminMixin, SimpleHistoryAdmin):
     list_display = ["marche", "numero", "intitule", "montant_ht", "titulaire"]
     list_select_related = ["marche", "titulaire"]
     list_filter = ["marche__nature", "marche__epci"]

@@ -1,5 +1,8 @@
 """Admin helpers shared by every app."""
 
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+
 
 class SuperutilisateurAdminMixin:
     """Personal data: only superusers reach it in the admin."""
@@ -18,3 +21,28 @@ class SuperutilisateurAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+class AutocompletionTolerante(AutocompleteSelect):
+    """Django's autocomplete select, which re-displays a form posted with a value that is not an id ("0.01",
+    "abc") instead of crashing on it: the form then says, in French, that the choice is invalid."""
+
+    def optgroups(self, name, value, attr=None):
+        cible = self.field.target_field
+        valides = []
+        for valeur in value:
+            try:
+                cible.to_python(valeur)
+            except ValidationError:
+                continue
+            valides.append(valeur)
+        return super().optgroups(name, valides, attr)
+
+
+class AutocompletionAdminMixin:
+    """Puts AutocompletionTolerante on the `autocomplete_fields` of a ModelAdmin or an inline."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompletionTolerante(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

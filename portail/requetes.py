@@ -19,7 +19,11 @@ class ParametreInvalide(BadRequest):
 
 def entier_borne(brut: str, *, nom: str, minimum: int, maximum: int, aide: str) -> int:
     """`brut` as an int within [minimum, maximum], or ParametreInvalide naming the parameter."""
-    if not (brut.isascii() and brut.isdigit()) or not minimum <= int(brut) <= maximum:
+    # Checked on the text first: int() refuses strings of more than 4 300 digits (a ValueError, a 500).
+    if (
+        not (brut.isascii() and brut.isdigit() and len(brut) <= len(str(maximum)))
+        or not minimum <= int(brut) <= maximum
+    ):
         raise ParametreInvalide(f"Paramètre « {nom} » invalide : {aide}")
     return int(brut)
 

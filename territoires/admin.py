@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from portail.administration import AutocompletionAdminMixin
 from territoires.models import Commune, Epci
 
 
@@ -11,7 +12,7 @@ class EpciAdmin(admin.ModelAdmin):
 
 
 @admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
+class CommuneAdmin(AutocompletionAdminMixin, admin.ModelAdmin):
     list_display = ["nom", "code_insee", "epci", "population"]
     list_filter = ["departement", "epci"]
     list_select_related = ["epci"]

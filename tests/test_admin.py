@@ -12,6 +12,7 @@ from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
 from comptes.models import User
 from insertion.models import Clause, HeuresRealisees, Objectif, ParametresCalibrage
 from marches.models import Acheteur, Entreprise, Lot, Marche
+from portail.administration import AutocompletionAdminMixin
 from territoires.models import Commune, Epci
 from tests import factories
 
@@ -154,3 +155,29 @@ def test_autocompletion_des_beneficiaires_pour_le_superuser(superuser_client):
     reponse = superuser_client.get(reverse("admin:autocomplete"), parametres)
     assert reponse.status_code == 200
     assert [r["id"] for r in reponse.json()["results"]] == [str(beneficiaire.pk)]
+
+
+def _admins_et_inlines():
+    for modele_admin in admin.site._registry.values():
+        yield modele_admin
+        yield from (inline(modele_admin.model, admin.site) for inline in modele_admin.inlines)
+
+
+def test_chaque_autocompletion_tolere_une_valeur_qui_n_est_pas_un_identifiant():
+    sans = [
+        type(a).__name__
+        for a in _admins_et_inlines()
+        if a.autocomplete_fields and not isinstance(a, AutocompletionAdminMixin)
+    ]
+    assert not sans, f"Ajouter AutocompletionAdminMixin à : {', '.join(sans)}"
+
+
+def test_ajout_d_un_compte_avec_un_epci_qui_n_est_pas_un_identifiant(superuser_client):
+    """A tampered autocomplete value re-displays the form with a French error, never a server error."""
+    reponse = superuser_client.post(
+        reverse("admin:comptes_user_add"),
+        {"username": "nouveau", "usable_password": "false", "role": "epci", "epci": "0.01"},
+    )
+    assert reponse.status_code == 200
+    assert "Sélectionnez un choix valide" in reponse.content.decode()
+    assert not User.objects.filter(username="nouveau").exists()

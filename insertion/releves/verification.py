@@ -69,12 +69,15 @@ def _heures(valeur) -> Decimal | None:
         return None
     if not heures.is_finite():
         return None
+    if abs(heures) > HEURES_MAX_PAR_LIGNE:
+        return heures  # refused by the bounds check; rounding 1e309 to cents would overflow the context
     return heures.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def _entier(valeur) -> int | None:
     texte = _texte(valeur)
-    return int(texte) if texte.isdigit() else None
+    # ASCII digits only ("²" is a digit for isdigit() but not for int()), and few: a lot number, not 5 000 digits.
+    return int(texte) if texte.isascii() and texte.isdigit() and len(texte) <= 9 else None
 
 
 def _siret(valeur) -> str:

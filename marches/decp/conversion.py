@@ -207,8 +207,8 @@ def _montant(valeur) -> Decimal:
         raise EnregistrementInvalide(f"montant illisible : « {valeur} »")
     if montant < 0:
         raise EnregistrementInvalide(f"montant négatif : {valeur}")
-    montant = montant.quantize(Decimal("0.01"))
-    if montant > MONTANT_MAX:
+    # Compared before rounding too: rounding 1e309 to the cent would overflow the decimal context.
+    if montant > MONTANT_MAX or (montant := montant.quantize(Decimal("0.01"))) > MONTANT_MAX:
         raise EnregistrementInvalide(f"montant trop élevé : {valeur}")
     return montant
 

@@ -260,6 +260,7 @@ def message_json_invalide(exc: Exception, position: int | None = None) -> str:
     elif "trailing garbage" in detail:
         raison = "du texte suit la fin des données JSON"
     else:
-        raison = "erreur de syntaxe (" + (detail.splitlines()[0].strip() if detail else "inconnue") + ")"
+        # The parser's own text is English ("lexical error: invalid char…"): the byte offset says where.
+        raison = "erreur de syntaxe (caractère ou structure inattendus)"
     ou = f" vers l'octet {milliers(position)}" if position else ""
     return f"Ce fichier n'est pas un JSON valide{ou} : {raison}. Rien n'a été enregistré."

@@ -74,3 +74,21 @@ def test_page_400_en_francais(client_departement):
     page = reponse.content.decode()
     assert '<h1 class="h3">Demande invalide</h1>' in page
     assert 'lang="fr"' in page
+
+
+@pytest.mark.parametrize("url", LISTES)
+@pytest.mark.parametrize("parametre", ["per_page", "page"])
+def test_nombre_de_plus_de_4300_chiffres(client_departement, url, parametre):
+    """int() refuses more than 4 300 digits with a ValueError: the text is bounded first, a French 400."""
+    reponse = client_departement.get(url, {parametre: "9" * 5000})
+    assert reponse.status_code == 400
+    assert f"Paramètre « {parametre} » invalide" in reponse.content.decode()
+
+
+def test_annee_de_plus_de_4300_chiffres(client_departement):
+    reponse = client_departement.get("/tableau-de-bord/indicateurs.json", {"annee": "9" * 5000})
+    assert reponse.status_code == 400
+    assert reponse.json()["erreur"].startswith("Paramètre « annee » invalide : indiquez une année")
+    page = client_departement.get("/tableau-de-bord/", {"annee": "9" * 5000})
+    assert page.status_code == 200
+    assert "n&#x27;est pas valide" in page.content.decode()

@@ -63,7 +63,8 @@ def lire_demande(request) -> Demande:
     annee_saisie = request.GET.get("annee", "").strip()
     annee, annee_invalide = timezone.localdate().year, False
     if annee_saisie:
-        valeur = int(annee_saisie) if annee_saisie.isascii() and annee_saisie.isdigit() else None
+        lisible = annee_saisie.isascii() and annee_saisie.isdigit() and len(annee_saisie) <= 4
+        valeur = int(annee_saisie) if lisible else None
         if valeur is not None and ANNEE_MIN <= valeur <= ANNEE_MAX:
             annee = valeur
         else:

@@ -311,3 +311,26 @@ def test_fichiers_illisibles(nom, contenu, message):
     with pytest.raises(FichierIllisible) as erreur:
         lire_releve(nom=nom, contenu=contenu)
     assert message in erreur.value.message
+
+
+@pytest.mark.parametrize("valeur", ["1e309", "1E+40", "-1e50", "9" * 40])
+def test_heures_immenses_refusees_par_les_bornes(jeu, valeur):
+    """A number too large to round to the cent is refused with the bounds message, not a server error."""
+    resultat = importer(jeu, [ligne(jeu, heures=valeur)])
+    assert erreurs(resultat) == [
+        (
+            2,
+            f"Heures « {valeur} » : le nombre d'heures d'une ligne doit être supérieur à 0 et au plus 744.",
+        )
+    ]
+    assert not HeuresRealisees.objects.exists()
+
+
+@pytest.mark.parametrize("valeur", ["9" * 5000, "²", "١"])
+def test_numero_de_lot_illisible(jeu, valeur):
+    """Digits for isdigit() that int() refuses (5 000 of them, a superscript) are an illegible lot number."""
+    resultat = importer(jeu, [ligne(jeu, numero_lot=valeur)])
+    assert erreurs(resultat) == [
+        (2, f"Numéro de lot « {valeur} » illisible : indiquez un nombre entier (1, 2…).")
+    ]
+    assert not HeuresRealisees.objects.exists()

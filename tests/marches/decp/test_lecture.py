@@ -113,6 +113,9 @@ def test_titulaires_identifiants_autres_que_siret():
         ({"montant": -5}, "montant négatif : -5"),
         ({"montant": "beaucoup"}, "montant illisible : « beaucoup »"),
         ({"montant": 1e15}, "montant trop élevé"),
+        # Too large to round to the cent within the decimal context: refused, not a server error.
+        ({"montant": "1e309"}, "montant trop élevé : 1e309"),
+        ({"montant": "999999999999.999"}, "montant trop élevé : 999999999999.999"),
         (
             {
                 "modifications": [
@@ -189,3 +192,14 @@ def test_message_d_un_fichier_tronque():
         "Ce fichier n'est pas un JSON valide vers l'octet 2\u202f048 : le fichier s'arrête avant la fin des "
         "données (fichier tronqué ou vide ?). Rien n'a été enregistré."
     )
+
+
+def test_message_d_une_erreur_de_syntaxe_sans_texte_anglais_du_lecteur():
+    """The JSON parser's own message is English: the clerk reads a French reason and the byte offset."""
+    exc = ijson.JSONError("lexical error: invalid char in json text.\n  ...")
+    message = decp.message_json_invalide(exc, 15)
+    assert message == (
+        "Ce fichier n'est pas un JSON valide vers l'octet 15 : erreur de syntaxe (caractère ou structure "
+        "inattendus). Rien n'a été enregistré."
+    )
+    assert "lexical" not in message
