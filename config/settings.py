@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portail.requetes.MethodeRefuseeMiddleware",  # inside the header middlewares (CSP…)
     "django_otp.middleware.OTPMiddleware",
     "portail.requetes.TailleRequeteMiddleware",  # before anything reads the body
     "portail.requetes.RefusOctetNulMiddleware",

@@ -4,6 +4,7 @@ import contextlib
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django_tables2 import RequestConfig
 
@@ -108,3 +109,19 @@ class TailleRequeteMiddleware:
                 f"{nombre(plafond / 1024 / 1024, 1)} Mo. Déposez un fichier plus petit, par exemple en le découpant."
             )
         return self.get_response(request)
+
+
+class MethodeRefuseeMiddleware:
+    """A view that refuses the HTTP method (a GET on a POST-only action) answers an empty 405: the portal's
+    French page is shown in its place, with the `Allow` header kept."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        reponse = self.get_response(request)
+        if reponse.status_code == 405 and not reponse.content:
+            page = render(request, "405.html", status=405)
+            page["Allow"] = reponse.get("Allow", "")
+            return page
+        return reponse

@@ -40,3 +40,12 @@ def test_la_demo_tourne_sans_mode_debug():
     assert "DEBUG=false" in environnement.split()
     [lancement] = [ligne for ligne in texte.splitlines() if "runserver" in ligne]
     assert lancement.strip().startswith("$(DEMO_ENV) ")
+
+
+def test_une_action_ouverte_par_un_lien_recoit_une_page_en_francais(client, departement):
+    client.force_login(departement)
+    reponse = client.get("/deconnexion/")
+    assert reponse.status_code == 405
+    assert "POST" in reponse["Allow"]
+    assert _titre(reponse) == "Action non permise — Maine-et-Loire"
+    assert "Content-Security-Policy" in reponse
