@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from beneficiaires.enums import CategorieSortie, NiveauQualification, Sexe
 from insertion.enums import Modalite
-from insertion.indicateurs import requetes, secret
+from insertion.indicateurs import matrices, requetes, secret, secret_croise
 from insertion.indicateurs.requetes import SANS_EPCI, TRANCHES_AGE, Perimetre
 from insertion.selectors import taux_realisation
 from portail.formats import Masque
@@ -241,7 +241,23 @@ def _repartition(lignes: list[dict], *, cle: str, choix) -> list[LigneRepartitio
 
 def calculer_chiffres(*, user, perimetre: Perimetre) -> Chiffres:
     """The figures of the dashboard for a scope and a year, in a fixed number of queries; for readers, with
-    the statistical secret applied (pure Python, no further query)."""
+    the statistical secret applied. On an EPCI's dashboard, the reader's figures are also checked against
+    the Département's (its raw figures and the breakdowns EPCI by EPCI: a fixed number of queries more)."""
+    chiffres = _chiffres_bruts(user=user, perimetre=perimetre)
+    if user.voit_donnees_personnelles:  # Département staff, and clerks who see their EPCI's people anyway
+        return chiffres
+    seuil = settings.SEUIL_SECRET_STATISTIQUE
+    croise = None
+    if perimetre.epci is not None:
+        departement = _chiffres_bruts(user=None, perimetre=Perimetre(annee=perimetre.annee))
+        croise = secret_croise.etats_de_l_epci(
+            matrices.matrices(annee=perimetre.annee), departement, siren=perimetre.epci.siren, seuil=seuil
+        )
+    return secret.masquer_chiffres(chiffres, seuil=seuil, croise=croise)
+
+
+def _chiffres_bruts(*, user, perimetre: Perimetre) -> Chiffres:
+    """Every figure, before the statistical secret; `user=None`: the whole Département's rows."""
     objectif = requetes.objectif(perimetre=perimetre)
     synthese = _synthese(
         requetes.totaux(user=user, perimetre=perimetre), annee=perimetre.annee, objectif=objectif
@@ -299,9 +315,7 @@ def calculer_chiffres(*, user, perimetre: Perimetre) -> Chiffres:
             choix=CategorieSortie.choices,
         ),
     )
-    if user.voit_donnees_personnelles:  # Département staff, and clerks who see their EPCI's people anyway
-        return chiffres
-    return secret.masquer_chiffres(chiffres, seuil=settings.SEUIL_SECRET_STATISTIQUE)
+    return chiffres
 
 
 def nb_mois_ecoules(annee: int, aujourd_hui: datetime.date | None = None) -> int:
