@@ -108,3 +108,45 @@ def verifier_tableau(lignes: dict, marges: list, *, seuil: int, borne: int, tota
             assert len(possibles) > 1, (
                 f"{libelle} : colonne {j}, case {cle} déduite du Département ({marge}) : {colonne}"
             )
+
+
+def verifier_heures_croisees(
+    lignes: dict, marges: dict, *, totaux: dict, structure: dict, petites: set, libelle: str = ""
+):
+    """Hours EPCI × column (buyer, modality, contract) as the reader sees them. `lignes`: EPCI -> column
+    -> hours shown or masked (not a number), None for an EPCI masked whole; `totaux`: EPCI -> its hours
+    (a number, or masked); `marges`: the Département's figures, column -> hours or masked; `structure`:
+    EPCI -> the columns where it may have hours (what the contracts listed by the Département tell);
+    `petites`: the cells (EPCI, column) of 1..s-1 people, secrets even in an EPCI masked whole.
+    No line (a row with its total, a column with its margin, the margins with the total hours) has exactly
+    one unknown secret item; an EPCI masked whole keeps a cell that its column does not give back."""
+
+    def inconnu(valeur):
+        return not isinstance(valeur, int | float)
+
+    cellules = {}
+    for nom, colonnes in structure.items():
+        for colonne in colonnes:
+            ligne = lignes.get(nom)
+            cellules[nom, colonne] = None if ligne is None else ligne.get(colonne, 0)
+    for nom in lignes:
+        cases = [v for (n, _), v in cellules.items() if n == nom]
+        if lignes[nom] is not None and not inconnu(totaux[nom]):
+            assert sum(map(inconnu, cases)) != 1, f"{libelle} : {nom}, une case se déduit : {lignes[nom]}"
+    for colonne, marge in marges.items():
+        cases = {n: v for (n, c), v in cellules.items() if c == colonne}
+        inconnus = [n for n, v in cases.items() if inconnu(v)] + (["marge"] if inconnu(marge) else [])
+        if marge != 0 and len(inconnus) == 1:
+            seul = inconnus[0]  # an EPCI masked whole: its cell is a secret when few people
+            secret = seul == "marge" or lignes.get(seul) is not None or (seul, colonne) in petites
+            assert not secret, f"{libelle} : {colonne} se déduit du Département : {cases}, {marge}"
+    assert sum(map(inconnu, marges.values())) != 1, f"{libelle} : une marge se déduit : {marges}"
+    for nom, ligne in lignes.items():
+        if ligne is None and structure.get(nom):  # its hours are masked
+            colonnes = structure[nom]
+            deduites = [
+                sum(map(inconnu, [v for (_, c), v in cellules.items() if c == colonne])) == 1
+                and not inconnu(marges.get(colonne, 0))
+                for colonne in colonnes
+            ]
+            assert not all(deduites), f"{libelle} : les heures de {nom} se déduisent de ses colonnes"

@@ -93,6 +93,7 @@ class LigneMarche:
     # Not shown: the people behind the hours of the year and since the start (for the statistical secret).
     nb_beneficiaires_annee: int = 0
     nb_beneficiaires_cumul: int = 0
+    epci_siren: str | None = None
 
 
 @dataclass(frozen=True)
@@ -241,18 +242,21 @@ def _repartition(lignes: list[dict], *, cle: str, choix) -> list[LigneRepartitio
 
 def calculer_chiffres(*, user, perimetre: Perimetre) -> Chiffres:
     """The figures of the dashboard for a scope and a year, in a fixed number of queries; for readers, with
-    the statistical secret applied. On an EPCI's dashboard, the reader's figures are also checked against
-    the Département's (its raw figures and the breakdowns EPCI by EPCI: a fixed number of queries more)."""
+    the statistical secret applied, checked against every other scope (the breakdowns EPCI by EPCI, and
+    on an EPCI's dashboard the Département's raw figures: a fixed number of queries more)."""
     chiffres = _chiffres_bruts(user=user, perimetre=perimetre)
     if user.voit_donnees_personnelles:  # Département staff, and clerks who see their EPCI's people anyway
         return chiffres
     seuil = settings.SEUIL_SECRET_STATISTIQUE
-    croise = None
+    departement = chiffres
     if perimetre.epci is not None:
         departement = _chiffres_bruts(user=None, perimetre=Perimetre(annee=perimetre.annee))
-        croise = secret_croise.etats_de_l_epci(
-            matrices.matrices(annee=perimetre.annee), departement, siren=perimetre.epci.siren, seuil=seuil
-        )
+    croise = secret_croise.etats_croises(
+        matrices.matrices(annee=perimetre.annee),
+        departement,
+        siren=perimetre.epci.siren if perimetre.epci else None,
+        seuil=seuil,
+    )
     return secret.masquer_chiffres(chiffres, seuil=seuil, croise=croise)
 
 

@@ -10,7 +10,7 @@ dashboard's figures.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 
 from beneficiaires.enums import CodePublic
 from beneficiaires.models import Public, Sortie
@@ -31,6 +31,9 @@ class Matrices:
     par_tranche_age: dict
     par_qualification: dict
     sorties: dict
+    # (SIREN, buyer SIRET or modality code) -> (validated hours, people)
+    heures_par_acheteur: dict
+    heures_par_modalite: dict
 
 
 def _en_matrice(lignes, *, cle: str = "code", valeur: str = "nb") -> dict:
@@ -40,8 +43,15 @@ def _en_matrice(lignes, *, cle: str = "code", valeur: str = "nb") -> dict:
     return dict(matrice)
 
 
+def _heures(validees, colonne: str) -> dict:
+    lignes = validees.values(siren=F(SIREN), code=F(colonne)).annotate(
+        heures=Sum("heures"), nb=Count("beneficiaire", distinct=True)
+    )
+    return {(ligne["siren"], ligne["code"]): (ligne["heures"], ligne["nb"]) for ligne in lignes}
+
+
 def matrices(*, annee: int) -> Matrices:
-    """Six grouped queries, whatever the number of EPCI or people."""
+    """Eight grouped queries, whatever the number of EPCI or people."""
     perimetre = Perimetre(annee=annee)
     validees = HeuresRealisees.objects.filter(mois__year=annee, statut=Statut.VALIDEES).order_by()
     codes = list(Public.objects.order_by("ordre").values_list("code", flat=True))
@@ -92,4 +102,6 @@ def matrices(*, annee: int) -> Matrices:
         par_tranche_age=par_tranche_age,
         par_qualification=par_personne("niveau_qualification"),
         sorties=_en_matrice(sorties),
+        heures_par_acheteur=_heures(validees, "clause__lot__marche__acheteur__siret"),
+        heures_par_modalite=_heures(validees, "modalite"),
     )

@@ -309,6 +309,7 @@ def par_marche(*, user, perimetre: Perimetre) -> list[dict]:
             "nb_beneficiaires_annee",
             "nb_beneficiaires_cumul",
             acheteur_nom=F("acheteur__nom"),
+            epci_siren=F("epci__siren"),
             epci_nom=Coalesce("epci__nom", Value(SANS_EPCI)),
         )
     )

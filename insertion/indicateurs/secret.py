@@ -216,7 +216,7 @@ def masquer_chiffres(chiffres, *, seuil: int, croise=None):
     if 0 < total < seuil:
         return _tout_masquer(chiffres, seuil=seuil)
 
-    if croise is None:
+    if croise is None or croise.repartitions is None:
         etat_brsa = masquer_parmi(synthese.nb_beneficiaires_brsa, total=total, seuil=seuil)
         etats_publics = [
             masquer_parmi(ligne.nb_beneficiaires, total=total, seuil=seuil) for ligne in chiffres.par_public
@@ -239,27 +239,32 @@ def masquer_chiffres(chiffres, *, seuil: int, croise=None):
     epci = chiffres.par_epci
     etats_epci = etats_par_epci(chiffres, seuil=seuil)
     acheteurs = chiffres.par_acheteur
-    etats_acheteurs = masquer_repartition(
-        [ligne.nb_beneficiaires for ligne in acheteurs],
-        seuil=seuil,
-        additive=False,
-        heures=[ligne.heures_validees for ligne in acheteurs],
-    )
     marches = chiffres.par_marche
-    etats_marches = masquer_repartition(
-        [ligne.nb_beneficiaires_annee for ligne in marches],
-        seuil=seuil,
-        additive=False,
-        heures=[ligne.heures_validees_annee for ligne in marches],
-        masquer_aussi=[0 < ligne.nb_beneficiaires_cumul < seuil for ligne in marches],
-    )
     modalites = chiffres.par_modalite
-    etats_modalites = masquer_repartition(
-        [ligne.nb_beneficiaires for ligne in modalites],
-        seuil=seuil,
-        additive=False,
-        heures=[ligne.heures_validees for ligne in modalites],
-    )
+    if croise is None:
+        etats_acheteurs = masquer_repartition(
+            [ligne.nb_beneficiaires for ligne in acheteurs],
+            seuil=seuil,
+            additive=False,
+            heures=[ligne.heures_validees for ligne in acheteurs],
+        )
+        etats_marches = masquer_repartition(
+            [ligne.nb_beneficiaires_annee for ligne in marches],
+            seuil=seuil,
+            additive=False,
+            heures=[ligne.heures_validees_annee for ligne in marches],
+            masquer_aussi=[0 < ligne.nb_beneficiaires_cumul < seuil for ligne in marches],
+        )
+        etats_modalites = masquer_repartition(
+            [ligne.nb_beneficiaires for ligne in modalites],
+            seuil=seuil,
+            additive=False,
+            heures=[ligne.heures_validees for ligne in modalites],
+        )
+    else:  # the hours of every scope, from one table EPCI × buyer, modality, contract
+        etats_acheteurs = [croise.acheteurs.get(ligne.siret) for ligne in acheteurs]
+        etats_marches = [croise.marches.get(ligne.pk) for ligne in marches]
+        etats_modalites = [croise.modalites.get(ligne.code) for ligne in modalites]
     repartitions = {
         cle: _appliquer(getattr(chiffres, cle), etats_repartitions[cle], "repartition", seuil=seuil)
         for cle in REPARTITIONS

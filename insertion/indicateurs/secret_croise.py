@@ -33,8 +33,13 @@ class EtatsCroises:
     """The states of one EPCI's row, for `secret.masquer_chiffres`."""
 
     masque: str | None = None  # the EPCI is masked in the Département's breakdown by EPCI
-    repartitions: dict = field(default_factory=dict)  # breakdown -> category code -> state
-    publics: dict = field(default_factory=dict)  # public code -> state (BRSA included)
+    # breakdown -> category code -> state; None for the Département's dashboard (its own 1-D rule)
+    repartitions: dict | None = None
+    publics: dict | None = None  # public code -> state (BRSA included)
+    # Hours, for any scope: buyer SIRET, modality code, contract pk -> state.
+    acheteurs: dict = field(default_factory=dict)
+    modalites: dict = field(default_factory=dict)
+    marches: dict = field(default_factory=dict)
 
 
 def _bornes(etat: str, *, seuil: int, marge: int) -> tuple[int, int]:
@@ -109,15 +114,162 @@ def masquer_tableau(
     return etats
 
 
-def etats_de_l_epci(matrices, departement, *, siren: str, seuil: int) -> EtatsCroises:
-    """The states of the EPCI `siren`'s dashboard, from `matrices.matrices()` and the Département's raw
-    figures (`chiffres.calculer_chiffres` before the secret)."""
+INCONNUE = "inconnue"  # a cell the reader never sees, that is no secret (contracts attached to no EPCI)
+
+
+def _a_proteger(items) -> bool:
+    """Exactly one unknown item with hours in a line, and a secret one: total minus the shown ones."""
+    inconnus = [etat for etat, heures in items if etat and heures]
+    return len(inconnus) == 1 and inconnus[0] != INCONNUE
+
+
+def _masquer_le_plus_petit(cles, heures: dict, etats: dict) -> bool:
+    libres = [cle for cle in cles if etats[cle] is None and heures[cle]]
+    if libres:
+        etats[min(libres, key=lambda cle: (heures[cle], str(cle)))] = SECONDAIRE
+    return bool(libres)
+
+
+def masquer_heures(
+    heures: dict, *, primaires: set, marges: dict, marges_primaires: set, cachees: set, inconnues: set
+):
+    """(cell states, margin states) of a table of hours: cell (row, column) -> hours, adding up along
+    each row to its EPCI's hours and along each column to the Département's figure (`marges`), the
+    margins adding up to the Département's hours. In none of these lines may exactly one secret item
+    with hours be unknown (it would be the total minus the shown ones); the smallest shown one is masked,
+    a margin when its column has no shown cell left. Rows in `cachees` are masked whole (the EPCI masked
+    in the breakdown by EPCI): their cells are unknown, and one of them at least must not be deducible
+    (else their sum, the EPCI's masked hours, would be); rows in `inconnues` are never shown (no
+    dashboard) and no secret."""
+    etats = {}
+    for cle in heures:
+        if cle in primaires and cle[0] not in inconnues:
+            etats[cle] = PRIMAIRE
+        else:
+            etats[cle] = INCONNUE if cle[0] in cachees | inconnues else None
+    etats_marges = {colonne: PRIMAIRE if colonne in marges_primaires else None for colonne in marges}
+    lignes, colonnes = {}, {}
+    for cle in sorted(heures, key=str):
+        lignes.setdefault(cle[0], []).append(cle)
+        colonnes.setdefault(cle[1], []).append(cle)
+    visibles = [ligne for ligne in lignes if ligne not in cachees | inconnues]
+
+    def items(colonne):
+        marge = [(etats_marges[colonne], marges[colonne])] if colonne in marges else []
+        return [(etats[c], heures[c]) for c in colonnes[colonne]] + marge
+
+    def masquer_dans(colonne) -> bool:
+        montrees = [cle for cle in colonnes[colonne] if cle[0] in visibles]
+        marge = [colonne] if colonne in marges else []
+        return _masquer_le_plus_petit(montrees, heures, etats) or _masquer_le_plus_petit(
+            marge, marges, etats_marges
+        )
+
+    def seule_inconnue(colonne) -> bool:
+        return sum(1 for etat, valeur in items(colonne) if etat and valeur) == 1
+
+    stable = False
+    while not stable:
+        stable = True
+        for ligne in visibles:
+            cles = lignes[ligne]
+            while _a_proteger([(etats[c], heures[c]) for c in cles]) and _masquer_le_plus_petit(
+                cles, heures, etats
+            ):
+                stable = False
+        for colonne in colonnes:
+            while _a_proteger(items(colonne)) and masquer_dans(colonne):
+                stable = False
+        for ligne in cachees & set(lignes):  # its hours are masked: some cell must stay unknown
+            avec_heures = [cle for cle in lignes[ligne] if heures[cle]]
+            while avec_heures and all(seule_inconnue(cle[1]) for cle in avec_heures):
+                plus_petite = min(avec_heures, key=lambda cle: (heures[cle], str(cle)))
+                if not masquer_dans(plus_petite[1]):
+                    break
+                stable = False
+        tout = list(marges)
+        while _a_proteger([(etats_marges[c], marges[c]) for c in tout]) and _masquer_le_plus_petit(
+            tout, marges, etats_marges
+        ):
+            stable = False
+    return etats, etats_marges
+
+
+def masquer_marches(heures: dict, *, epci: dict, primaires: set, masquees: set) -> dict:
+    """Contract pk -> state: the same on every scope (a contract belongs to one EPCI). Its EPCI's
+    contracts add up to the EPCI's hours (masked for the EPCI in `masquees`), all of them to the
+    Département's: in none of these lines may exactly one contract with hours be masked."""
+    etats = {pk: PRIMAIRE if pk in primaires else None for pk in heures}
+    lignes = {}
+    for pk in sorted(heures):
+        lignes.setdefault(epci[pk], []).append(pk)
+    stable = False
+    while not stable:
+        stable = True
+        for siren, pks in lignes.items():
+            items = [(etats[pk], heures[pk]) for pk in pks] + [(SECONDAIRE if siren in masquees else None, 1)]
+            while _a_proteger(items) and _masquer_le_plus_petit(pks, heures, etats):
+                items = [(etats[pk], heures[pk]) for pk in pks] + [items[-1]]
+                stable = False
+        tout = list(heures)
+        while _a_proteger([(etats[pk], heures[pk]) for pk in tout]) and _masquer_le_plus_petit(
+            tout, heures, etats
+        ):
+            stable = False
+    return etats
+
+
+def _heures_croisees(matrices, departement, *, masquees: set, seuil: int) -> dict:
+    """Row -> its states, for buyers, modalities and contracts; row None: the Département's margins."""
+    resultat = {}
+    for cle, matrice, lignes, code in (
+        ("acheteurs", matrices.heures_par_acheteur, departement.par_acheteur, "siret"),
+        ("modalites", matrices.heures_par_modalite, departement.par_modalite, "code"),
+    ):
+        etats, etats_marges = masquer_heures(
+            {case: heures for case, (heures, _) in matrice.items()},
+            primaires={case for case, (_, nb) in matrice.items() if 0 < nb < seuil},
+            marges={getattr(ligne, code): ligne.heures_validees for ligne in lignes},
+            marges_primaires={getattr(ligne, code) for ligne in lignes if 0 < ligne.nb_beneficiaires < seuil},
+            cachees=masquees,
+            inconnues={None} - masquees,
+        )
+        resultat[cle] = (etats, etats_marges)
+    primaires = {
+        ligne.pk
+        for ligne in departement.par_marche
+        if 0 < ligne.nb_beneficiaires_annee < seuil or 0 < ligne.nb_beneficiaires_cumul < seuil
+    }
+    etats = masquer_marches(
+        {ligne.pk: ligne.heures_validees_annee for ligne in departement.par_marche},
+        epci={ligne.pk: ligne.epci_siren for ligne in departement.par_marche},
+        primaires=primaires,
+        masquees=masquees,
+    )
+    resultat["marches"] = (
+        {(ligne.epci_siren, ligne.pk): etats[ligne.pk] for ligne in departement.par_marche},
+        etats,
+    )
+    return resultat
+
+
+def etats_croises(matrices, departement, *, siren: str | None, seuil: int) -> EtatsCroises:
+    """The states of the dashboard of the EPCI `siren` (None: the Département), from `matrices.matrices()`
+    and the Département's raw figures (`chiffres.calculer_chiffres` before the secret)."""
     etats_epci = etats_par_epci(departement, seuil=seuil)
-    cachees = {ligne.siren for ligne, etat in zip(departement.par_epci, etats_epci, strict=True) if etat}
-    cachees.add(None)  # the contracts attached to no EPCI: no dashboard of their own
+    masquees = {ligne.siren for ligne, etat in zip(departement.par_epci, etats_epci, strict=True) if etat}
+    cachees = masquees | {None}  # the contracts attached to no EPCI: no dashboard of their own
     masque = dict(zip((ligne.siren for ligne in departement.par_epci), etats_epci, strict=True)).get(siren)
-    if masque:
+    if siren is not None and masque:
         return EtatsCroises(masque=masque)
+    heures = {
+        cle: _etats_de_la_ligne(etats, etats_marges, siren=siren)
+        for cle, (etats, etats_marges) in _heures_croisees(
+            matrices, departement, masquees=masquees, seuil=seuil
+        ).items()
+    }
+    if siren is None:
+        return EtatsCroises(**heures)
     sirens = set(matrices.personnes) | set(matrices.sorties)
 
     repartitions = {}
@@ -155,4 +307,10 @@ def etats_de_l_epci(matrices, departement, *, siren: str, seuil: int) -> EtatsCr
             lignes=False,
         )
         etats_publics[code] = etats[siren][0]
-    return EtatsCroises(repartitions=repartitions, publics=etats_publics)
+    return EtatsCroises(repartitions=repartitions, publics=etats_publics, **heures)
+
+
+def _etats_de_la_ligne(etats: dict, etats_marges: dict, *, siren: str | None) -> dict:
+    if siren is None:
+        return etats_marges
+    return {colonne: etat for (ligne, colonne), etat in etats.items() if ligne == siren}

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from beneficiaires.enums import CategorieSortie, CodePublic, NiveauQualification, Sexe
+from insertion.enums import Modalite
 from insertion.indicateurs.chiffres import calculer_chiffres
 from insertion.indicateurs.requetes import Perimetre
 from portail.formats import Masque
@@ -21,7 +22,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.requetes import assert_autant_de_requetes, requetes_de_la_page
-from tests.secret_statistique import verifier_tableau
+from tests.secret_statistique import verifier_heures_croisees, verifier_tableau
 from tests.www.tableau_de_bord.aides import URL, URL_JSON, donnees_json
 
 pytestmark = pytest.mark.django_db
@@ -40,15 +41,21 @@ NIVEAUX = [
 SORTIES = list(CategorieSortie)
 
 
-def _epci_peuple(epci, nombre: int, *, decalage: int = 0):
-    """`nombre` people on one contract of `epci`, with small cells in most breakdowns (deterministic)."""
-    clause = ClauseFactory(
-        lot__marche__acheteur=AcheteurFactory(epci=epci),
+def _clause(epci, acheteur=None, reference=None):
+    return ClauseFactory(
+        lot__marche__acheteur=AcheteurFactory(epci=epci, **({"nom": acheteur} if acheteur else {})),
         lot__marche__epci=epci,
+        **({"lot__marche__reference": reference} if reference else {}),
         lot__marche__date_debut=D(2025, 1, 1),
         lot__marche__date_fin=D(2025, 12, 31),
         heures_reservees=Decimal(5000),
     )
+
+
+def _epci_peuple(epci, nombre: int, *, decalage: int = 0):
+    """`nombre` people on one contract of `epci`, with small cells in most breakdowns (deterministic)."""
+    clause = _clause(epci, f"Mairie {epci.nom}", f"M-{epci.nom}")
+    personnes = []
     for rang in range(nombre):
         i = rang + decalage
         naissance = D(1965, 1, 1) if i % 5 == 0 else D(2003, 1, 1) if i % 4 == 1 else D(1985, 1, 1)
@@ -71,17 +78,34 @@ def _epci_peuple(epci, nombre: int, *, decalage: int = 0):
         )
         if i % 3 == 1:
             SortieFactory(beneficiaire=personne, date=D(2025, 11, 1), categorie=SORTIES[i % len(SORTIES)])
+        personnes.append(personne)
+    return personnes
+
+
+def _second_marche(epci, personnes, heures: int):
+    """A second buyer's contract in the same EPCI, a few of its people in training there."""
+    clause = _clause(epci, f"Syndicat {epci.nom}", f"S-{epci.nom}")
+    for personne in personnes:
+        HeuresRealiseesFactory(
+            clause=clause,
+            beneficiaire=personne,
+            mois=D(2025, 6, 1),
+            heures=Decimal(heures),
+            modalite=Modalite.FORMATION,
+            validees=True,
+        )
 
 
 @pytest.fixture
 def territoire(epci_a, epci_b):
-    """A: 12 people, B: 1 person, C: 6, D: 23 — 42 people, each working in one EPCI."""
+    """A: 12 people, B: 1 person, C: 6, D: 23 — 42 people, each working in one EPCI. A, C and D also
+    have a second buyer's contract, 2 of A's people, 3 of D's, 5 of C's in training there."""
     epci_c = EpciFactory(nom="CC Gamma")
     epci_d = EpciFactory(nom="CC Delta")
-    _epci_peuple(epci_a, 12)
+    _second_marche(epci_a, _epci_peuple(epci_a, 12)[:2], 30)
     _epci_peuple(epci_b, 1, decalage=3)
-    _epci_peuple(epci_c, 6, decalage=1)
-    _epci_peuple(epci_d, 23, decalage=2)
+    _second_marche(epci_c, _epci_peuple(epci_c, 6, decalage=1)[:5], 7)
+    _second_marche(epci_d, _epci_peuple(epci_d, 23, decalage=2)[:3], 45)
     return [epci_a, epci_b, epci_c, epci_d]
 
 
@@ -128,6 +152,72 @@ def verifier_les_vues(vues: dict, departement, bruts: dict, *, seuil: int = SEUI
         total = departement.synthese.nb_beneficiaires
         marges = [_affiche(dedans), total - dedans if isinstance(dedans, int) else None]
         verifier_tableau(lignes, marges, seuil=seuil, borne=borne, totaux=totaux, libelle=f"public {code}")
+
+
+def _heures(valeur):
+    return str(valeur) if isinstance(valeur, Masque) else float(valeur)
+
+
+HEURES = {  # breakdown -> the column's key, its hours
+    "par_acheteur": ("nom", "heures_validees"),
+    "par_modalite": ("code", "heures_validees"),
+    "par_marche": ("reference", "heures_validees_annee"),
+}
+
+
+def verifier_les_heures(vues: dict, departement, bruts: dict, *, seuil: int = SEUIL):
+    """Hours by buyer, modality and contract of every EPCI, against the Département's."""
+    for cle, (colonne, champ) in HEURES.items():
+        lignes, totaux, structure = {}, {}, {}
+        personnes = "nb_beneficiaires_annee" if cle == "par_marche" else "nb_beneficiaires"
+        petites = {
+            (nom, getattr(ligne, colonne))
+            for nom, brut in bruts.items()
+            for ligne in getattr(brut, cle)
+            if 0 < getattr(ligne, personnes) < seuil
+        }
+        for nom, vue in vues.items():
+            masquee = isinstance(vue.synthese.nb_beneficiaires, Masque)
+            cases = {getattr(ligne, colonne): _heures(getattr(ligne, champ)) for ligne in getattr(vue, cle)}
+            lignes[nom] = None if masquee else cases
+            totaux[nom] = _heures(vue.synthese.heures_validees)
+            if cle == "par_modalite":  # any EPCI may have any modality
+                structure[nom] = {ligne.code for ligne in departement.par_modalite}
+            else:  # the Département lists each contract with its buyer and EPCI
+                structure[nom] = {
+                    ligne.reference if cle == "par_marche" else ligne.acheteur_nom
+                    for ligne in departement.par_marche
+                    if ligne.epci_nom == nom
+                }
+        marges = {
+            getattr(ligne, colonne): _heures(getattr(ligne, champ)) for ligne in getattr(departement, cle)
+        }
+        verifier_heures_croisees(
+            lignes, marges, totaux=totaux, structure=structure, petites=petites, libelle=cle
+        )
+
+
+def test_aucune_heure_ne_se_deduit_entre_perimetres(territoire, lecteur, departement):
+    vues = {epci.nom: _vue(lecteur, epci) for epci in territoire}
+    departement_lecteur = _vue(lecteur)
+    verifier_les_heures(vues, departement_lecteur, _bruts(territoire, departement))
+    departement = departement_lecteur
+    acheteurs = {ligne.nom: _heures(ligne.heures_validees) for ligne in departement.par_acheteur}
+    assert acheteurs["Syndicat CC Gamma"] == "secret"  # C masked whole: else 6 × 7 h... would tell C
+    # D shows its hours; its syndicate (3 people) is masked, so its town hall too, on D's dashboard and
+    # on the Département's (the same figure: D's only other buyer).
+    assert acheteurs["Mairie CC Delta"] == "secret"
+    assert isinstance(vues["CC Delta"].synthese.heures_validees, Decimal)
+
+
+def test_sans_le_secret_croise_une_heure_se_deduirait(territoire, lecteur, departement):
+    from insertion.indicateurs import secret
+
+    bruts = _bruts(territoire, departement)
+    vues = {nom: secret.masquer_chiffres(brut, seuil=SEUIL) for nom, brut in bruts.items()}
+    brut_departement = _vue(departement)
+    with pytest.raises(AssertionError, match="se dédui"):
+        verifier_les_heures(vues, secret.masquer_chiffres(brut_departement, seuil=SEUIL), bruts)
 
 
 def _bruts(territoire, departement):
