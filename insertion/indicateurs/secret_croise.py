@@ -159,7 +159,12 @@ def masquer_heures(
         return [(etats[c], heures[c]) for c in colonnes[colonne]] + marge
 
     def masquer_dans(colonne) -> bool:
-        montrees = [cle for cle in colonnes[colonne] if cle[0] in visibles]
+        # a cell of a row with other hours (else its EPCI's own total would tell it), or the margin
+        montrees = [
+            cle
+            for cle in colonnes[colonne]
+            if cle[0] in visibles and sum(1 for c in lignes[cle[0]] if heures[c]) > 1
+        ]
         marge = [colonne] if colonne in marges else []
         return _masquer_le_plus_petit(montrees, heures, etats) or _masquer_le_plus_petit(
             marge, marges, etats_marges
