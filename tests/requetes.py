@@ -32,6 +32,11 @@ def _forme(sql: str) -> str:
     return re.sub(r"\b\d+\b|'[^']*'|\([\d, %s]+\)", "?", sans_points)
 
 
+def formes(requetes: list[str]) -> Counter:
+    """The queries without their values, counted (to compare two pages' queries)."""
+    return Counter(map(_forme, requetes))
+
+
 def assert_autant_de_requetes(avec_n: list[str], avec_10_n: list[str]):
     """The same request ran as many queries with n rows as with 10 n; otherwise, the queries that repeat."""
     if len(avec_n) == len(avec_10_n):

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from beneficiaires.enums import CategorieSortie, NiveauQualification, Sexe
 from insertion.enums import Modalite
-from insertion.indicateurs import requetes, secret
+from insertion.indicateurs import matrices, requetes, secret, secret_croise
 from insertion.indicateurs.requetes import SANS_EPCI, TRANCHES_AGE, Perimetre
 from insertion.selectors import taux_realisation
 from portail.formats import Masque
@@ -93,6 +93,7 @@ class LigneMarche:
     # Not shown: the people behind the hours of the year and since the start (for the statistical secret).
     nb_beneficiaires_annee: int = 0
     nb_beneficiaires_cumul: int = 0
+    epci_siren: str | None = None
 
 
 @dataclass(frozen=True)
@@ -241,7 +242,26 @@ def _repartition(lignes: list[dict], *, cle: str, choix) -> list[LigneRepartitio
 
 def calculer_chiffres(*, user, perimetre: Perimetre) -> Chiffres:
     """The figures of the dashboard for a scope and a year, in a fixed number of queries; for readers, with
-    the statistical secret applied (pure Python, no further query)."""
+    the statistical secret applied, checked against every other scope (the breakdowns EPCI by EPCI, and
+    on an EPCI's dashboard the Département's raw figures: a fixed number of queries more)."""
+    chiffres = _chiffres_bruts(user=user, perimetre=perimetre)
+    if user.voit_donnees_personnelles:  # Département staff, and clerks who see their EPCI's people anyway
+        return chiffres
+    seuil = settings.SEUIL_SECRET_STATISTIQUE
+    departement = chiffres
+    if perimetre.epci is not None:
+        departement = _chiffres_bruts(user=None, perimetre=Perimetre(annee=perimetre.annee))
+    croise = secret_croise.etats_croises(
+        matrices.matrices(annee=perimetre.annee),
+        departement,
+        siren=perimetre.epci.siren if perimetre.epci else None,
+        seuil=seuil,
+    )
+    return secret.masquer_chiffres(chiffres, seuil=seuil, croise=croise)
+
+
+def _chiffres_bruts(*, user, perimetre: Perimetre) -> Chiffres:
+    """Every figure, before the statistical secret; `user=None`: the whole Département's rows."""
     objectif = requetes.objectif(perimetre=perimetre)
     synthese = _synthese(
         requetes.totaux(user=user, perimetre=perimetre), annee=perimetre.annee, objectif=objectif
@@ -299,9 +319,7 @@ def calculer_chiffres(*, user, perimetre: Perimetre) -> Chiffres:
             choix=CategorieSortie.choices,
         ),
     )
-    if user.voit_donnees_personnelles:  # Département staff, and clerks who see their EPCI's people anyway
-        return chiffres
-    return secret.masquer_chiffres(chiffres, seuil=settings.SEUIL_SECRET_STATISTIQUE)
+    return chiffres
 
 
 def nb_mois_ecoules(annee: int, aujourd_hui: datetime.date | None = None) -> int:

@@ -48,7 +48,7 @@ def perimetre_pour(*, user, annee: int, epci: Epci | None) -> Perimetre:
     return Perimetre(annee=annee, epci=epci)
 
 
-def _public_ce_mois(code):
+def public_ce_mois(code):
     """Exists() over the row's person and month: a period of that public overlapping the month."""
     return Exists(
         Eligibilite.objects.annotate(mois_debut=TruncMonth("date_debut")).filter(
@@ -60,8 +60,14 @@ def _public_ce_mois(code):
     )
 
 
+def _heures(user):
+    """The rows a user's figures come from; `user=None`: the whole Département (the statistical secret
+    compares every scope a reader may open with the Département's figures)."""
+    return HeuresRealisees.objects.all() if user is None else HeuresRealisees.objects.for_user(user)
+
+
 def heures_du_perimetre(*, user, perimetre: Perimetre):
-    rangees = HeuresRealisees.objects.for_user(user).filter(mois__year=perimetre.annee)
+    rangees = _heures(user).filter(mois__year=perimetre.annee)
     if perimetre.epci is not None:
         rangees = rangees.filter(clause__lot__marche__epci=perimetre.epci)
     return rangees
@@ -69,7 +75,7 @@ def heures_du_perimetre(*, user, perimetre: Perimetre):
 
 def marches_du_perimetre(*, user, perimetre: Perimetre):
     """Contracts with a clause, in execution during the year."""
-    marches = Marche.objects.for_user(user).filter(
+    marches = (Marche.objects.all() if user is None else Marche.objects.for_user(user)).filter(
         date_debut__lte=perimetre.fin, date_fin__gte=perimetre.debut
     )
     if perimetre.epci is not None:
@@ -92,7 +98,7 @@ def _nb_personnes():
 def totaux(*, user, perimetre: Perimetre) -> dict:
     """Hours and people of the year (one query), contracts in execution and their reserved hours (one query)."""
     rangees = heures_du_perimetre(user=user, perimetre=perimetre).annotate(
-        brsa=_public_ce_mois(CodePublic.BRSA)
+        brsa=public_ce_mois(CodePublic.BRSA)
     )
     resultat = rangees.aggregate(
         heures_validees=_somme(Statut.VALIDEES),
@@ -175,7 +181,7 @@ def par_public(*, user, perimetre: Perimetre) -> list[dict]:
     """Validated hours and people of each public during the months worked (a person may be in several)."""
     publics = list(Public.objects.order_by("ordre").values_list("code", "libelle"))
     rangees = heures_du_perimetre(user=user, perimetre=perimetre).filter(statut=Statut.VALIDEES)
-    rangees = rangees.annotate(**{f"p_{code}": _public_ce_mois(code) for code, _ in publics})
+    rangees = rangees.annotate(**{f"p_{code}": public_ce_mois(code) for code, _ in publics})
     totaux = rangees.aggregate(
         **{
             f"h_{code}": Coalesce(Sum("heures", filter=Q(**{f"p_{code}": True})), ZERO) for code, _ in publics
@@ -235,7 +241,7 @@ def par_qualification(*, user, perimetre: Perimetre) -> list[dict]:
 
 def sorties_par_categorie(*, user, perimetre: Perimetre) -> list[dict]:
     """Sorties dated in the year, of people who worked hours in the scope (any year)."""
-    rangees = HeuresRealisees.objects.for_user(user).exclude(statut=Statut.REJETEES)
+    rangees = _heures(user).exclude(statut=Statut.REJETEES)
     if perimetre.epci is not None:
         rangees = rangees.filter(clause__lot__marche__epci=perimetre.epci)
     return list(
@@ -303,6 +309,7 @@ def par_marche(*, user, perimetre: Perimetre) -> list[dict]:
             "nb_beneficiaires_annee",
             "nb_beneficiaires_cumul",
             acheteur_nom=F("acheteur__nom"),
+            epci_siren=F("epci__siren"),
             epci_nom=Coalesce("epci__nom", Value(SANS_EPCI)),
         )
     )

@@ -16,13 +16,16 @@ page, the bilan, the exports and the JSON all show the same masked figures.
 - A scope of 1..seuil-1 people: every figure about people is masked (counts, hours, ETP, shares, rates),
   zeros included; contracts, their reserved hours and targets stay.
 
-Differences across scopes (the Département minus the other EPCI) or across years are not covered.
+For readers of an EPCI's dashboard, `secret_croise` gives the states of its breakdowns of people, so
+that they cannot be recovered from the Département's figures either. Differences across years are not
+covered.
 """
 
 from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
+from beneficiaires.enums import CodePublic
 from portail.formats import Masque
 
 PRIMAIRE = "primaire"  # counts 1..seuil-1 people
@@ -157,11 +160,12 @@ def _appliquer(lignes, etats, cle, *, seuil):
     return _masquer_lignes(lignes, etats, seuil=seuil, effectifs=effectifs, autres=autres)
 
 
-def _tout_masquer(chiffres, *, seuil: int):
-    """A scope of 1..seuil-1 people: every figure about people masked, zeros included."""
+def _tout_masquer(chiffres, *, seuil: int, etat: str = PRIMAIRE):
+    """A scope of 1..seuil-1 people (or an EPCI masked in the Département's breakdown by EPCI, `etat`
+    SECONDAIRE): every figure about people masked, zeros included."""
     synthese = _masquer(
         chiffres.synthese,
-        PRIMAIRE,
+        etat,
         seuil=seuil,
         effectifs=CHAMPS["synthese"][0],
         autres=CHAMPS["synthese"][1],
@@ -188,61 +192,81 @@ def _tout_masquer(chiffres, *, seuil: int):
     )
 
 
-def masquer_chiffres(chiffres, *, seuil: int):
-    """The figures of `chiffres.calculer_chiffres` as a reader may see them (see the module's docstring)."""
+def etats_par_epci(chiffres, *, seuil: int) -> list[str | None]:
+    """The states of the breakdown by EPCI (people, and the hours that add up to the total)."""
+    personnes_epci = [ligne.nb_beneficiaires for ligne in chiffres.par_epci]
+    return masquer_repartition(
+        personnes_epci,
+        seuil=seuil,
+        # nobody worked in two EPCI: the counts add up
+        additive=sum(personnes_epci) == chiffres.synthese.nb_beneficiaires,
+        heures=[ligne.heures_validees for ligne in chiffres.par_epci],
+    )
+
+
+def masquer_chiffres(chiffres, *, seuil: int, croise=None):
+    """The figures of `chiffres.calculer_chiffres` as a reader may see them (see the module's docstring).
+
+    `croise`: for an EPCI's dashboard, its row's states (`secret_croise.EtatsCroises`), used instead of
+    the 1-D rule for the breakdowns of people."""
     synthese = chiffres.synthese
     total = synthese.nb_beneficiaires
+    if croise is not None and croise.masque:
+        return _tout_masquer(chiffres, seuil=seuil, etat=croise.masque)
     if 0 < total < seuil:
         return _tout_masquer(chiffres, seuil=seuil)
 
+    if croise is None or croise.repartitions is None:
+        etat_brsa = masquer_parmi(synthese.nb_beneficiaires_brsa, total=total, seuil=seuil)
+        etats_publics = [
+            masquer_parmi(ligne.nb_beneficiaires, total=total, seuil=seuil) for ligne in chiffres.par_public
+        ]
+        etats_repartitions = {
+            cle: masquer_repartition([ligne.nb for ligne in getattr(chiffres, cle)], seuil=seuil)
+            for cle in REPARTITIONS
+        }
+    else:
+        etat_brsa = croise.publics.get(CodePublic.BRSA)
+        etats_publics = [croise.publics.get(ligne.code) for ligne in chiffres.par_public]
+        etats_repartitions = {
+            cle: [croise.repartitions[cle].get(ligne.code) for ligne in getattr(chiffres, cle)]
+            for cle in REPARTITIONS
+        }
     synthese = _masquer(
-        synthese,
-        masquer_parmi(synthese.nb_beneficiaires_brsa, total=total, seuil=seuil),
-        seuil=seuil,
-        effectifs=CHAMPS["brsa"][0],
-        autres=CHAMPS["brsa"][1],
+        synthese, etat_brsa, seuil=seuil, effectifs=CHAMPS["brsa"][0], autres=CHAMPS["brsa"][1]
     )
 
     epci = chiffres.par_epci
-    personnes_epci = [ligne.nb_beneficiaires for ligne in epci]
-    etats_epci = masquer_repartition(
-        personnes_epci,
-        seuil=seuil,
-        additive=sum(personnes_epci) == total,  # nobody worked in two EPCI: the counts add up
-        heures=[ligne.heures_validees for ligne in epci],
-    )
+    etats_epci = etats_par_epci(chiffres, seuil=seuil)
     acheteurs = chiffres.par_acheteur
-    etats_acheteurs = masquer_repartition(
-        [ligne.nb_beneficiaires for ligne in acheteurs],
-        seuil=seuil,
-        additive=False,
-        heures=[ligne.heures_validees for ligne in acheteurs],
-    )
     marches = chiffres.par_marche
-    etats_marches = masquer_repartition(
-        [ligne.nb_beneficiaires_annee for ligne in marches],
-        seuil=seuil,
-        additive=False,
-        heures=[ligne.heures_validees_annee for ligne in marches],
-        masquer_aussi=[0 < ligne.nb_beneficiaires_cumul < seuil for ligne in marches],
-    )
     modalites = chiffres.par_modalite
-    etats_modalites = masquer_repartition(
-        [ligne.nb_beneficiaires for ligne in modalites],
-        seuil=seuil,
-        additive=False,
-        heures=[ligne.heures_validees for ligne in modalites],
-    )
-    etats_publics = [
-        masquer_parmi(ligne.nb_beneficiaires, total=total, seuil=seuil) for ligne in chiffres.par_public
-    ]
-    repartitions = {
-        cle: _appliquer(
-            getattr(chiffres, cle),
-            masquer_repartition([ligne.nb for ligne in getattr(chiffres, cle)], seuil=seuil),
-            "repartition",
+    if croise is None:
+        etats_acheteurs = masquer_repartition(
+            [ligne.nb_beneficiaires for ligne in acheteurs],
             seuil=seuil,
+            additive=False,
+            heures=[ligne.heures_validees for ligne in acheteurs],
         )
+        etats_marches = masquer_repartition(
+            [ligne.nb_beneficiaires_annee for ligne in marches],
+            seuil=seuil,
+            additive=False,
+            heures=[ligne.heures_validees_annee for ligne in marches],
+            masquer_aussi=[0 < ligne.nb_beneficiaires_cumul < seuil for ligne in marches],
+        )
+        etats_modalites = masquer_repartition(
+            [ligne.nb_beneficiaires for ligne in modalites],
+            seuil=seuil,
+            additive=False,
+            heures=[ligne.heures_validees for ligne in modalites],
+        )
+    else:  # the hours of every scope, from one table EPCI × buyer, modality, contract
+        etats_acheteurs = [croise.acheteurs.get(ligne.siret) for ligne in acheteurs]
+        etats_marches = [croise.marches.get(ligne.pk) for ligne in marches]
+        etats_modalites = [croise.modalites.get(ligne.code) for ligne in modalites]
+    repartitions = {
+        cle: _appliquer(getattr(chiffres, cle), etats_repartitions[cle], "repartition", seuil=seuil)
         for cle in REPARTITIONS
     }
     return replace(
