@@ -4,8 +4,20 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    CharField,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,10 +27,14 @@ from beneficiaires.selectors import beneficiaires_pour_liste
 from comptes.models import User
 from insertion.enums import Statut
 from insertion.models import Clause, HeuresRealisees, ParametresCalibrage, ReleveEnAttente
+from marches.enums import EtatExecution
 from marches.models import Entreprise, Marche
+from marches.selectors import etat_execution
 from portail import historique
 from portail.formats import heures as formater_heures
 from portail.periodes import libelle_mois, mois_precedent
+from portail.recherche import Plier
+from portail.recherche import mots as recherche_mots
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -120,12 +136,62 @@ def heures_par_mois_du_marche(*, user, marche):
 
 
 def clauses_pour_saisie(*, user):
-    """Clauses of the contracts a user declares hours on, for the entry chooser."""
-    return (
-        Clause.objects.filter(lot__marche__in=Marche.objects.for_user(user))
-        .select_related("lot__marche", "lot__titulaire")
-        .order_by("lot__marche__reference", "lot__numero")
+    """Every clause of the contracts a user declares hours on (what the entry chooser accepts)."""
+    return Clause.objects.filter(lot__marche__in=Marche.objects.for_user(user))
+
+
+def clauses_a_choisir(*, user, recherche: str = "", avec_hors_execution: bool = False, jour=None):
+    """The entry chooser's list: clauses in execution first, by end date; finished and not started ones only
+    `avec_hors_execution` (then after them: the next to start, then the last finished first).
+
+    Every word of `recherche` must appear in the buyer, reference, object, lot title or holder (name or SIRET),
+    accents and case ignored. Annotated with `etat` (marches.enums.EtatExecution).
+    """
+    jour = jour or timezone.localdate()
+    clauses = clauses_pour_saisie(user=user).annotate(etat=etat_execution(jour=jour, prefixe="lot__marche__"))
+    if not avec_hors_execution:
+        clauses = clauses.filter(etat=EtatExecution.EN_EXECUTION)
+    if mots := recherche_mots(recherche):
+        texte = Concat(
+            *(
+                part
+                for champ in CHAMPS_RECHERCHE_SAISIE
+                for part in (Coalesce(F(champ), Value("")), Value("|"))
+            ),
+            output_field=CharField(),
+        )
+        clauses = clauses.annotate(texte_recherche=Plier(texte))
+        for mot in mots:
+            clauses = clauses.filter(texte_recherche__contains=mot)
+    rang = Case(
+        When(etat=EtatExecution.EN_EXECUTION, then=Value(0)),
+        When(etat=EtatExecution.PAS_COMMENCE, then=Value(1)),
+        default=Value(2),
     )
+    fin_passee = Case(When(etat=EtatExecution.TERMINE, then=F("lot__marche__date_fin")))
+    return (
+        clauses.select_related("lot__marche__acheteur", "lot__titulaire")
+        .annotate(rang=rang, fin_passee=fin_passee)
+        .order_by(
+            "rang",
+            F("fin_passee").desc(nulls_last=True),
+            "lot__marche__date_fin",
+            "lot__marche__acheteur__nom",
+            "lot__marche__reference",
+            "lot__numero",
+            "pk",
+        )
+    )
+
+
+CHAMPS_RECHERCHE_SAISIE = [
+    "lot__marche__acheteur__nom",
+    "lot__marche__reference",
+    "lot__marche__objet",
+    "lot__intitule",
+    "lot__titulaire__raison_sociale",
+    "lot__titulaire__siret",
+]
 
 
 def personnes_proposees(*, user, clause, public_ids) -> list[Beneficiaire]:
