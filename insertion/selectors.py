@@ -1,6 +1,5 @@
 """Reads scoped by user: the same querysets feed lists, filters, exports and figures."""
 
-import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -24,15 +23,13 @@ from django.utils import timezone
 
 from beneficiaires.models import Beneficiaire
 from beneficiaires.selectors import beneficiaires_pour_liste
-from comptes.models import User
 from insertion.enums import Statut
+from insertion.evenements import Evenement, evenements_de_la_ligne
 from insertion.models import Clause, HeuresRealisees, ParametresCalibrage, ReleveEnAttente
 from marches.enums import EtatExecution
-from marches.models import Entreprise, Marche
+from marches.models import Marche
 from marches.selectors import etat_execution
-from portail import historique
-from portail.formats import heures as formater_heures
-from portail.periodes import libelle_mois, mois_precedent
+from portail.periodes import mois_precedent
 from portail.recherche import Plier
 from portail.recherche import mots as recherche_mots
 
@@ -261,94 +258,11 @@ def preparer_file(lignes):
 
 # --- history of a row ------------------------------------------------------------------------------
 
-# Fields shown for a creation, in this order; a modification shows whatever changed, in the model's order.
-CHAMPS_HISTORIQUE = [f.name for f in HeuresRealisees._meta.fields if f.editable and f.name != "id"]
-CHAMPS_CREATION = ["mois", "employeur", "modalite", "type_contrat", "heures", "statut", "saisi_par"]
-MODELES_LIES = {
-    "clause": Clause.objects.select_related("lot__marche"),
-    "beneficiaire": Beneficiaire.objects.all(),
-    "employeur": Entreprise.objects.all(),
-    "saisi_par": User.objects.all(),
-    "valide_par": User.objects.all(),
-}
-
-
-@dataclass(frozen=True)
-class Changement:
-    champ: str
-    avant: str
-    apres: str
-
-
-@dataclass(frozen=True)
-class Evenement:
-    date: datetime.datetime
-    auteur: str
-    type: str
-    motif: str
-    changements: list[Changement]
-
 
 def historique_des_heures(*, rangee: HeuresRealisees) -> list[Evenement]:
-    """Every historical record of the row, newest first, with its changes field by field.
-
-    The number of queries does not depend on the number of records: one for the records and their
-    authors, then one per related model (users, companies…) that a changed foreign key points to.
-    """
+    """The row's history as events (insertion.evenements), oldest first; queries do not grow with it."""
     records = rangee.history.select_related("history_user").order_by("history_date", "history_id")
-    etapes = historique.etapes(records, champs=CHAMPS_HISTORIQUE, champs_creation=CHAMPS_CREATION)
-    lies = _objets_lies(etapes)
-    evenements = [
-        Evenement(
-            date=etape.record.history_date,
-            auteur=etape.auteur,
-            type=etape.type,
-            motif=etape.record.history_change_reason or "",
-            changements=[
-                Changement(
-                    champ=HeuresRealisees._meta.get_field(champ).verbose_name,
-                    avant=_afficher(champ, avant, lies),
-                    apres=_afficher(champ, apres, lies),
-                )
-                for champ, avant, apres in etape.changements
-            ],
-        )
-        for etape in etapes
-    ]
-    evenements.reverse()
-    return evenements
-
-
-def _objets_lies(etapes):
-    """{field: {pk: object}} for the foreign keys that appear; saisi_par and valide_par share one query."""
-    querysets = MODELES_LIES  # lazy querysets: in_bulk() clones them
-    ids: dict[type, set] = {}
-    for etape in etapes:
-        for champ, avant, apres in etape.changements:
-            if champ in querysets:
-                ids.setdefault(querysets[champ].model, set()).update(
-                    v for v in (avant, apres) if v is not None
-                )
-    objets = {}
-    for queryset in querysets.values():
-        if queryset.model in ids and queryset.model not in objets:
-            objets[queryset.model] = queryset.in_bulk(ids[queryset.model])
-    return {champ: objets.get(queryset.model, {}) for champ, queryset in querysets.items()}
-
-
-def _afficher(champ, valeur, lies) -> str:
-    if valeur is None or valeur == "":
-        return "—"
-    if champ in lies:
-        objet = lies[champ].get(valeur)
-        if objet is None:
-            return "(supprimé)"
-        return historique.nom_utilisateur(objet) if isinstance(objet, User) else str(objet)
-    if champ == "heures":
-        return formater_heures(Decimal(valeur))
-    if champ == "mois":
-        return libelle_mois(valeur)
-    return historique.afficher_valeur(HeuresRealisees._meta.get_field(champ), valeur)
+    return evenements_de_la_ligne(records)
 
 
 # --- calibration -----------------------------------------------------------------------------------
