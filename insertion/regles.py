@@ -66,6 +66,15 @@ def erreur_mois_declarable(*, marche, mois: datetime.date, ce_mois: datetime.dat
     return None
 
 
+def mois_declarable_proche(*, marche, mois: datetime.date, ce_mois: datetime.date) -> datetime.date | None:
+    """The declarable month nearest to `mois` (within the execution period, already begun); None before the
+    contract starts."""
+    premier, dernier = premier_jour(marche.date_debut), min(premier_jour(marche.date_fin), ce_mois)
+    if premier > dernier:
+        return None
+    return min(max(mois, premier), dernier)
+
+
 def ligne_verrouillee(*, statut: str, user) -> bool:
     """A row validated by the Département is read-only for EPCI clerks; the Département may still correct it."""
     return statut == Statut.VALIDEES and not user.voit_tout

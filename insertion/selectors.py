@@ -1,24 +1,37 @@
 """Reads scoped by user: the same querysets feed lists, filters, exports and figures."""
 
-import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    CharField,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from beneficiaires.models import Beneficiaire
 from beneficiaires.selectors import beneficiaires_pour_liste
-from comptes.models import User
 from insertion.enums import Statut
+from insertion.evenements import Evenement, evenements_de_la_ligne
 from insertion.models import Clause, HeuresRealisees, ParametresCalibrage, ReleveEnAttente
-from marches.models import Entreprise, Marche
-from portail import historique
-from portail.formats import heures as formater_heures
-from portail.periodes import libelle_mois, mois_precedent
+from marches.enums import EtatExecution
+from marches.models import Marche
+from marches.selectors import etat_execution
+from portail.periodes import mois_precedent
+from portail.recherche import Plier
+from portail.recherche import mots as recherche_mots
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -120,12 +133,62 @@ def heures_par_mois_du_marche(*, user, marche):
 
 
 def clauses_pour_saisie(*, user):
-    """Clauses of the contracts a user declares hours on, for the entry chooser."""
-    return (
-        Clause.objects.filter(lot__marche__in=Marche.objects.for_user(user))
-        .select_related("lot__marche", "lot__titulaire")
-        .order_by("lot__marche__reference", "lot__numero")
+    """Every clause of the contracts a user declares hours on (what the entry chooser accepts)."""
+    return Clause.objects.filter(lot__marche__in=Marche.objects.for_user(user))
+
+
+def clauses_a_choisir(*, user, recherche: str = "", avec_hors_execution: bool = False, jour=None):
+    """The entry chooser's list: clauses in execution first, by end date; finished and not started ones only
+    `avec_hors_execution` (then after them: the next to start, then the last finished first).
+
+    Every word of `recherche` must appear in the buyer, reference, object, lot title or holder (name or SIRET),
+    accents and case ignored. Annotated with `etat` (marches.enums.EtatExecution).
+    """
+    jour = jour or timezone.localdate()
+    clauses = clauses_pour_saisie(user=user).annotate(etat=etat_execution(jour=jour, prefixe="lot__marche__"))
+    if not avec_hors_execution:
+        clauses = clauses.filter(etat=EtatExecution.EN_EXECUTION)
+    if mots := recherche_mots(recherche):
+        texte = Concat(
+            *(
+                part
+                for champ in CHAMPS_RECHERCHE_SAISIE
+                for part in (Coalesce(F(champ), Value("")), Value("|"))
+            ),
+            output_field=CharField(),
+        )
+        clauses = clauses.annotate(texte_recherche=Plier(texte))
+        for mot in mots:
+            clauses = clauses.filter(texte_recherche__contains=mot)
+    rang = Case(
+        When(etat=EtatExecution.EN_EXECUTION, then=Value(0)),
+        When(etat=EtatExecution.PAS_COMMENCE, then=Value(1)),
+        default=Value(2),
     )
+    fin_passee = Case(When(etat=EtatExecution.TERMINE, then=F("lot__marche__date_fin")))
+    return (
+        clauses.select_related("lot__marche__acheteur", "lot__titulaire")
+        .annotate(rang=rang, fin_passee=fin_passee)
+        .order_by(
+            "rang",
+            F("fin_passee").desc(nulls_last=True),
+            "lot__marche__date_fin",
+            "lot__marche__acheteur__nom",
+            "lot__marche__reference",
+            "lot__numero",
+            "pk",
+        )
+    )
+
+
+CHAMPS_RECHERCHE_SAISIE = [
+    "lot__marche__acheteur__nom",
+    "lot__marche__reference",
+    "lot__marche__objet",
+    "lot__intitule",
+    "lot__titulaire__raison_sociale",
+    "lot__titulaire__siret",
+]
 
 
 def personnes_proposees(*, user, clause, public_ids) -> list[Beneficiaire]:
@@ -195,94 +258,11 @@ def preparer_file(lignes):
 
 # --- history of a row ------------------------------------------------------------------------------
 
-# Fields shown for a creation, in this order; a modification shows whatever changed, in the model's order.
-CHAMPS_HISTORIQUE = [f.name for f in HeuresRealisees._meta.fields if f.editable and f.name != "id"]
-CHAMPS_CREATION = ["mois", "employeur", "modalite", "type_contrat", "heures", "statut", "saisi_par"]
-MODELES_LIES = {
-    "clause": Clause.objects.select_related("lot__marche"),
-    "beneficiaire": Beneficiaire.objects.all(),
-    "employeur": Entreprise.objects.all(),
-    "saisi_par": User.objects.all(),
-    "valide_par": User.objects.all(),
-}
-
-
-@dataclass(frozen=True)
-class Changement:
-    champ: str
-    avant: str
-    apres: str
-
-
-@dataclass(frozen=True)
-class Evenement:
-    date: datetime.datetime
-    auteur: str
-    type: str
-    motif: str
-    changements: list[Changement]
-
 
 def historique_des_heures(*, rangee: HeuresRealisees) -> list[Evenement]:
-    """Every historical record of the row, newest first, with its changes field by field.
-
-    The number of queries does not depend on the number of records: one for the records and their
-    authors, then one per related model (users, companies…) that a changed foreign key points to.
-    """
+    """The row's history as events (insertion.evenements), oldest first; queries do not grow with it."""
     records = rangee.history.select_related("history_user").order_by("history_date", "history_id")
-    etapes = historique.etapes(records, champs=CHAMPS_HISTORIQUE, champs_creation=CHAMPS_CREATION)
-    lies = _objets_lies(etapes)
-    evenements = [
-        Evenement(
-            date=etape.record.history_date,
-            auteur=etape.auteur,
-            type=etape.type,
-            motif=etape.record.history_change_reason or "",
-            changements=[
-                Changement(
-                    champ=HeuresRealisees._meta.get_field(champ).verbose_name,
-                    avant=_afficher(champ, avant, lies),
-                    apres=_afficher(champ, apres, lies),
-                )
-                for champ, avant, apres in etape.changements
-            ],
-        )
-        for etape in etapes
-    ]
-    evenements.reverse()
-    return evenements
-
-
-def _objets_lies(etapes):
-    """{field: {pk: object}} for the foreign keys that appear; saisi_par and valide_par share one query."""
-    querysets = MODELES_LIES  # lazy querysets: in_bulk() clones them
-    ids: dict[type, set] = {}
-    for etape in etapes:
-        for champ, avant, apres in etape.changements:
-            if champ in querysets:
-                ids.setdefault(querysets[champ].model, set()).update(
-                    v for v in (avant, apres) if v is not None
-                )
-    objets = {}
-    for queryset in querysets.values():
-        if queryset.model in ids and queryset.model not in objets:
-            objets[queryset.model] = queryset.in_bulk(ids[queryset.model])
-    return {champ: objets.get(queryset.model, {}) for champ, queryset in querysets.items()}
-
-
-def _afficher(champ, valeur, lies) -> str:
-    if valeur is None or valeur == "":
-        return "—"
-    if champ in lies:
-        objet = lies[champ].get(valeur)
-        if objet is None:
-            return "(supprimé)"
-        return historique.nom_utilisateur(objet) if isinstance(objet, User) else str(objet)
-    if champ == "heures":
-        return formater_heures(Decimal(valeur))
-    if champ == "mois":
-        return libelle_mois(valeur)
-    return historique.afficher_valeur(HeuresRealisees._meta.get_field(champ), valeur)
+    return evenements_de_la_ligne(records)
 
 
 # --- calibration -----------------------------------------------------------------------------------

@@ -41,3 +41,11 @@ class NatureMarche(models.TextChoices):
     TRAVAUX = "travaux", "travaux"
     SERVICES = "services", "services"
     FOURNITURES = "fournitures", "fournitures"
+
+
+class EtatExecution(models.TextChoices):
+    """Where a contract stands on a given day, from its execution period."""
+
+    EN_EXECUTION = "en_execution", "en exécution"
+    PAS_COMMENCE = "pas_commence", "pas commencé"
+    TERMINE = "termine", "terminé"

@@ -1,5 +1,10 @@
 """Reads on contracts that lists and their filters share (options are computed from the scoped rows)."""
 
+import datetime
+
+from django.db.models import Case, Q, Value, When
+
+from marches.enums import EtatExecution
 from marches.models import Acheteur, Entreprise, Marche
 from territoires.models import Epci
 
@@ -37,3 +42,12 @@ def annees_d_execution(marches) -> list[int]:
     for debut, fin in periodes:
         annees.update(range(debut, fin + 1))
     return sorted(annees, reverse=True)
+
+
+def etat_execution(*, jour: datetime.date, prefixe: str = ""):
+    """The contract's EtatExecution on `jour`, as an expression (`prefixe`: the path to the contract, "lot__marche__")."""
+    return Case(
+        When(Q(**{f"{prefixe}date_debut__gt": jour}), then=Value(EtatExecution.PAS_COMMENCE)),
+        When(Q(**{f"{prefixe}date_fin__lt": jour}), then=Value(EtatExecution.TERMINE)),
+        default=Value(EtatExecution.EN_EXECUTION),
+    )

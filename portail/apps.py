@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class PortailConfig(AppConfig):
@@ -6,3 +7,8 @@ class PortailConfig(AppConfig):
 
     name = "portail"
     verbose_name = "boîte à outils du portail"
+
+    def ready(self):
+        from portail.recherche import enregistrer_sur_sqlite
+
+        connection_created.connect(enregistrer_sur_sqlite, dispatch_uid="portail_plier")

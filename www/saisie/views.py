@@ -15,6 +15,7 @@ from beneficiaires.selectors import personne_connue
 from insertion import regles
 from insertion.enums import Statut
 from insertion.selectors import (
+    clauses_a_choisir,
     clauses_pour_saisie,
     get_clause_for_user,
     personnes_proposees,
@@ -32,14 +33,17 @@ from portail.periodes import (
     mois_suivant,
     premier_jour,
 )
+from portail.requetes import PaginationTable
 from www.saisie import attente
-from www.saisie.forms.choix import ChoixSaisieForm
+from www.saisie.forms.choix import ChoixSaisieForm, RechercheSaisieForm
 from www.saisie.forms.grille import ConfirmationForm, ContexteGrille, GrilleFormSet
 from www.saisie.forms.personne import PersonneForm
 from www.saisie.pages import PERSONNES_RETENUES_PAR_CLAUSE, page_de_la_grille
+from www.saisie.tables import ClauseASaisirTable
 
 PREFIXE = "lignes"
 CLE_SESSION = "saisie_personnes"
+CLAUSES_PAR_PAGE = 25
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -132,15 +136,35 @@ def _message_resultat(resultat) -> str:
 
 @utilisateur_ou_404("peut_declarer")
 def choisir(request):
+    """The clauses the user declares on, searchable; `?clause=&mois=` (the former chooser) opens the grid."""
     user = request.user
-    clauses = clauses_pour_saisie(user=user)
-    if "clause" in request.GET or "mois" in request.GET:
-        form = ChoixSaisieForm(request.GET, clauses=clauses)
-        if form.is_valid():
-            return redirect(_url_grille(form.cleaned_data["clause"], form.cleaned_data["mois"]))
-    else:
-        form = ChoixSaisieForm(clauses=clauses, initial={"mois": code_mois(mois_precedent(mois_courant()))})
-    return render(request, "saisie/choisir.html", {"form": form, "a_des_clauses": clauses.exists()})
+    choix = None
+    if "clause" in request.GET:
+        choix = ChoixSaisieForm(request.GET, clauses=clauses_pour_saisie(user=user))
+        if choix.is_valid():
+            return redirect(_url_grille(choix.cleaned_data["clause"], choix.cleaned_data["mois"]))
+    recherche = RechercheSaisieForm(request.GET)
+    valide = recherche.is_valid()
+    criteres = recherche.cleaned_data if valide else {}
+    ce_mois = mois_courant()
+    mois = (criteres.get("mois") if valide else None) or mois_precedent(ce_mois)
+    clauses = clauses_a_choisir(
+        user=user, recherche=criteres.get("q", ""), avec_hors_execution=criteres.get("termines", False)
+    )
+    table = ClauseASaisirTable(
+        clauses if valide else clauses.none(),
+        caption=f"Marchés et lots à saisir — {user.perimetre}",
+        mois=mois,
+        ce_mois=ce_mois,
+    )
+    if criteres.get("q") or criteres.get("termines"):
+        table.empty_text = "Aucun marché ne correspond à cette recherche."
+    PaginationTable(request, paginate={"per_page": CLAUSES_PAR_PAGE}).configure(table)
+    return render(
+        request,
+        "saisie/choisir.html",
+        {"recherche": recherche, "choix": choix, "table": table, "libelle_mois": libelle_mois(mois)},
+    )
 
 
 @utilisateur_ou_404("peut_declarer")

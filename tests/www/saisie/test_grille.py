@@ -96,30 +96,6 @@ def test_une_clause_inconnue_donne_404(client_agent, mois):
 # --- choosing a clause and a month -----------------------------------------------------------------
 
 
-def test_le_choix_ne_propose_que_les_clauses_de_l_epci(client_agent, clause_a, ce_mois):
-    ClauseFactory(lot__marche__reference="AILLEURS-01")
-    reponse = client_agent.get(reverse("saisie:choisir"))
-
-    contenu = reponse.content.decode()
-    assert "2025-VOIRIE-07 — lot 2 : Terrassement — Terrassements du Loir" in contenu
-    assert "AILLEURS-01" not in contenu
-    assert 'type="month"' in contenu
-    assert f'value="{mois_precedent(ce_mois):%Y-%m}"' in contenu
-
-
-def test_nombre_de_requetes_du_choix_independant_du_nombre_de_clauses(client_agent, epci_a, clause_a):
-    def clauses_proposees(nombre):
-        reponse, requetes = requetes_de_la_page(client_agent, reverse("saisie:choisir"))
-        assert len(reponse.context["form"].fields["clause"].choices) == nombre + 1
-        return requetes
-
-    ClauseFactory(lot__marche__acheteur__epci=epci_a)
-    avec_n = clauses_proposees(2)
-    ClauseFactory.create_batch(18, lot__marche__acheteur__epci=epci_a)
-    avec_10_n = clauses_proposees(20)
-    assert_autant_de_requetes(avec_n, avec_10_n)
-
-
 def test_le_choix_redirige_vers_la_grille(client_agent, clause_a, mois):
     reponse = client_agent.get(
         reverse("saisie:choisir"), {"clause": clause_a.pk, "mois": mois.strftime("%Y-%m")}

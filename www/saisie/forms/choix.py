@@ -41,3 +41,34 @@ class ChoixSaisieForm(BootstrapForm):
         if mois is None:
             raise ValidationError("Indiquez le mois au format mm/aaaa, par exemple 03/2026.")
         return mois
+
+
+class RechercheSaisieForm(BootstrapForm):
+    """The chooser's search (GET): words, contracts out of execution, the month the row links open."""
+
+    q = forms.CharField(
+        label="Rechercher un marché",
+        required=False,
+        max_length=200,
+        help_text="Acheteur, référence, objet, intitulé du lot, titulaire ou SIRET : chaque mot doit y figurer.",
+        widget=forms.TextInput(attrs={"type": "search"}),
+        error_messages={"max_length": "La recherche compte au plus 200 caractères."},
+    )
+    termines = forms.BooleanField(
+        label="Inclure les marchés terminés (et ceux pas encore commencés)", required=False
+    )
+    mois = forms.CharField(
+        label="Mois à saisir",
+        required=False,
+        help_text="Par défaut le mois dernier ; format mm/aaaa si votre navigateur ne propose pas de calendrier.",
+        widget=forms.TextInput(attrs={"type": "month"}),
+    )
+
+    def clean_mois(self):
+        texte = self.cleaned_data["mois"]
+        if not texte:
+            return None
+        mois = lire_mois(texte)
+        if mois is None:
+            raise ValidationError("Indiquez le mois au format mm/aaaa, par exemple 03/2026.")
+        return mois
