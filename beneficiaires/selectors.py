@@ -4,6 +4,7 @@ insertion's): this app does not depend on it."""
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -192,7 +193,7 @@ def sortie_en_double(*, beneficiaire: Beneficiaire, date: datetime.date, categor
 
 
 def communes_du_departement():
-    return Commune.objects.filter(departement="49").order_by("nom")
+    return Commune.objects.filter(departement=settings.DEPARTEMENT).order_by("nom")
 
 
 def communes_par_pk(*, pks) -> dict[int, Commune]:

@@ -10,6 +10,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from territoires.regles import code_departement, erreur_code_departement
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -140,6 +142,11 @@ LOGOUT_REDIRECT_URL = "comptes:connexion"
 SEUIL_SECRET_STATISTIQUE = env.int("SEUIL_SECRET_STATISTIQUE", default=5)
 if SEUIL_SECRET_STATISTIQUE < 3:  # "< 2" would tell the count itself
     raise ImproperlyConfigured("SEUIL_SECRET_STATISTIQUE doit être un entier supérieur ou égal à 3.")
+
+# The Département of the portal (INSEE code): DECP imports keep its contracts, the person form its communes.
+DEPARTEMENT = code_departement(env.str("DEPARTEMENT", default="49"))
+if erreur := erreur_code_departement(DEPARTEMENT):
+    raise ImproperlyConfigured(f"DEPARTEMENT : {erreur}")
 
 # E-mail (password reset, invitations, notifications): console in development, SMTP in production.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"))

@@ -25,14 +25,15 @@ class SuperutilisateurAdminMixin:
 
 class AutocompletionTolerante(AutocompleteSelect):
     """Django's autocomplete select, which re-displays a form posted with a value that is not an id ("0.01",
-    "abc") instead of crashing on it: the form then says, in French, that the choice is invalid."""
+    "abc", an integer beyond the column's range) instead of crashing on it: the form then says, in French, that
+    the choice is invalid."""
 
     def optgroups(self, name, value, attr=None):
         cible = self.field.target_field
         valides = []
         for valeur in value:
             try:
-                cible.to_python(valeur)
+                cible.run_validators(cible.to_python(valeur))  # the validators bound the integer's range
             except ValidationError:
                 continue
             valides.append(valeur)

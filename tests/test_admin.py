@@ -172,11 +172,12 @@ def test_chaque_autocompletion_tolere_une_valeur_qui_n_est_pas_un_identifiant():
     assert not sans, f"Ajouter AutocompletionAdminMixin à : {', '.join(sans)}"
 
 
-def test_ajout_d_un_compte_avec_un_epci_qui_n_est_pas_un_identifiant(superuser_client):
+@pytest.mark.parametrize("valeur", ["0.01", str(10**30)])
+def test_ajout_d_un_compte_avec_un_epci_qui_n_est_pas_un_identifiant(superuser_client, valeur):
     """A tampered autocomplete value re-displays the form with a French error, never a server error."""
     reponse = superuser_client.post(
         reverse("admin:comptes_user_add"),
-        {"username": "nouveau", "usable_password": "false", "role": "epci", "epci": "0.01"},
+        {"username": "nouveau", "usable_password": "false", "role": "epci", "epci": valeur},
     )
     assert reponse.status_code == 200
     assert "Sélectionnez un choix valide" in reponse.content.decode()

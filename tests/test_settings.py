@@ -83,3 +83,10 @@ def test_https_impose_et_hsts_en_production():
     assert settings.SECURE_HSTS_SECONDS == 365 * 24 * 60 * 60
     assert settings.SECURE_HSTS_INCLUDE_SUBDOMAINS
     assert settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE
+
+
+def test_departement_reglable_et_verifie():
+    assert settings.DEPARTEMENT == "49"  # Maine-et-Loire by default
+    resultat = _lancer(DEBUG="true", DEPARTEMENT="100")
+    assert resultat.returncode != 0
+    assert "DEPARTEMENT : Code de département inconnu : « 100 » (exemple : 49)." in resultat.stderr

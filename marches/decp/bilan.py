@@ -22,6 +22,7 @@ class ResultatImportDecp:
     marches_lus: int = 0
     concessions_lues: int = 0
     hors_departement: int = 0
+    hors_departement_importes: bool = False  # imported without a clause instead of skipped
     crees: int = 0
     mis_a_jour: int = 0
     inchanges: int = 0
@@ -46,6 +47,12 @@ class ResultatImportDecp:
         self.nb_avertissements += 1
         if len(self.avertissements) < LISTE_MAX:
             self.avertissements.append(message)
+
+    @property
+    def libelle_hors_departement(self) -> str:
+        if self.hors_departement_importes:
+            return f"Marchés hors du département {self.departement} (importés sans clause)"
+        return f"Marchés hors du département {self.departement} (non importés)"
 
     @property
     def importes(self) -> int:
@@ -80,9 +87,7 @@ class ResultatImportDecp:
             f"Concessions lues (non importées) : {milliers(self.concessions_lues)}",
         ]
         if self.departement:
-            lignes.append(
-                f"Marchés hors du département {self.departement} : {milliers(self.hors_departement)}"
-            )
+            lignes.append(f"{self.libelle_hors_departement} : {milliers(self.hors_departement)}")
         lignes += [
             f"Marchés créés : {milliers(self.crees)}",
             f"Marchés mis à jour : {milliers(self.mis_a_jour)}",
@@ -99,7 +104,9 @@ class ResultatImportDecp:
             f"Entreprises créées : {milliers(self.entreprises_creees)}",
         ]
         if self.acheteurs_completes:
-            lignes.append(f"Acheteurs nommés d'après les territoires : {milliers(self.acheteurs_completes)}")
+            lignes.append(
+                f"Acheteurs nommés d'après le fichier ou les territoires : {milliers(self.acheteurs_completes)}"
+            )
         if self.nature_par_defaut:
             lignes.append(
                 f"Note : {milliers(self.nature_par_defaut)} marché(s) sans code CPV reconnu, "

@@ -49,12 +49,22 @@ RAISON_HISTORIQUE = "Import DECP"
 class Ecriture:
     """Writes the batches of one import; the counts go to `resultat`."""
 
-    def __init__(self, *, referentiel: Referentiel, resultat: ResultatImportDecp, utilisateur):
+    def __init__(
+        self,
+        *,
+        referentiel: Referentiel,
+        resultat: ResultatImportDecp,
+        utilisateur,
+        garder_hors_departement: bool = False,
+    ):
         self.referentiel = referentiel
+        self.garder_hors_departement = garder_hors_departement
+        self.hors_departement: set[str] = set()  # uids of the kept contracts outside the département
         self.resultat = resultat
         self.utilisateur = utilisateur if getattr(utilisateur, "pk", None) else None
 
     def traiter(self, enregistrements: list[tuple[int, dict]]):
+        self.hors_departement = set()  # per batch: memory stays flat
         marches = self._lire(enregistrements)
         if not marches:
             return
@@ -63,21 +73,41 @@ class Ecriture:
         self._marches(marches, acheteurs, entreprises)
 
     def _lire(self, enregistrements) -> dict[str, tuple[int, MarcheDecp]]:
-        resultat, lus = self.resultat, {}
+        resultat, lus = self.resultat, []
         for numero, enregistrement in enregistrements:
             try:
-                marche = lire_marche(enregistrement)
+                lus.append((numero, lire_marche(enregistrement)))
             except EnregistrementInvalide as exc:
                 resultat.ignorer(numero, identifiant_affiche(enregistrement), str(exc))
-                continue
-            if self.referentiel.departement and not self.referentiel.dans_le_departement(marche):
-                resultat.hors_departement += 1
-                continue
-            if marche.uid in lus:
+        if self.referentiel.departement:
+            lus = self._dans_le_departement(lus)
+        gardes = {}
+        for numero, marche in lus:
+            if marche.uid in gardes:
                 resultat.doublons += 1
-                del lus[marche.uid]  # the last one wins, at its own place
-            lus[marche.uid] = (numero, marche)
-        return lus
+                del gardes[marche.uid]  # the last one wins, at its own place
+            gardes[marche.uid] = (numero, marche)
+        return gardes
+
+    def _dans_le_departement(self, lus: list[tuple[int, MarcheDecp]]) -> list[tuple[int, MarcheDecp]]:
+        """Counts the contracts outside the département; drops them, or with `garder_hors_departement` keeps
+        them in `self.hors_departement` (imported, never signalled: no clause, so never in the figures)."""
+        referentiel = self.referentiel
+        # Buyers the portal already attached to an EPCI of the département (one query per batch).
+        rattaches = set(
+            Acheteur.objects.filter(
+                siret__in={m.siret_acheteur for _, m in lus}, epci_id__in=referentiel.epcis_du_departement
+            ).values_list("siret", flat=True)
+        )
+        gardes = []
+        for numero, marche in lus:
+            if not referentiel.dans_le_departement(marche, acheteurs_rattaches=rattaches):
+                self.resultat.hors_departement += 1
+                if not self.garder_hors_departement:
+                    continue
+                self.hors_departement.add(marche.uid)
+            gardes.append((numero, marche))
+        return gardes
 
     def _acheteurs(self, marches) -> dict[str, Acheteur]:
         noms_publies = {}
@@ -88,21 +118,26 @@ class Ecriture:
         acheteurs = {a.siret: a for a in Acheteur.objects.filter(siret__in=sirets)}
         nouveaux, completes = [], []
         for siret in sorted(sirets - acheteurs.keys()):
+            # The name the record gives, else the territories' one; type and EPCI from the SIREN (an EPCI,
+            # a commune and so its EPCI, the Département).
             identite = self.referentiel.identite(siret)
+            nom = noms_publies.get(siret) or (identite and identite.nom) or nom_provisoire_acheteur(siret)
             if identite:
-                nouveaux.append(
-                    Acheteur(siret=siret, nom=identite.nom, type=identite.type, epci_id=identite.epci_id)
-                )
+                nouveaux.append(Acheteur(siret=siret, nom=nom, type=identite.type, epci_id=identite.epci_id))
             else:
-                nouveaux.append(
-                    Acheteur(siret=siret, nom=noms_publies.get(siret) or nom_provisoire_acheteur(siret))
-                )
+                nouveaux.append(Acheteur(siret=siret, nom=nom))
         for acheteur in acheteurs.values():
-            # A placeholder name is replaced by the territories' one; a name staff typed is never touched.
+            # A placeholder name is replaced by the record's or the territories' one; a name staff typed is
+            # never touched.
+            if acheteur.nom != nom_provisoire_acheteur(acheteur.siret):
+                continue
             identite = self.referentiel.identite(acheteur.siret)
-            if identite and acheteur.nom == nom_provisoire_acheteur(acheteur.siret):
-                acheteur.nom, acheteur.type = identite.nom, identite.type
-                acheteur.epci_id = acheteur.epci_id or identite.epci_id
+            nom = noms_publies.get(acheteur.siret) or (identite and identite.nom)
+            if nom:
+                acheteur.nom = nom
+                if identite:
+                    acheteur.type = identite.type
+                    acheteur.epci_id = acheteur.epci_id or identite.epci_id
                 completes.append(acheteur)
         if nouveaux:
             Acheteur.objects.bulk_create(nouveaux)
@@ -286,6 +321,8 @@ class Ecriture:
                 resultat.nature_par_defaut += 1
             for avertissement in decp.avertissements:
                 resultat.avertir(avertissement)
+            if decp.uid in self.hors_departement:
+                continue  # outside the département: no clause, so it never enters its figures
             if lot is not None and (decp.clause_sociale or decp.critere_social or decp.marche_reserve):
                 signales.append(
                     LotImporte(

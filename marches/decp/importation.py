@@ -19,6 +19,7 @@ def importer_decp(
     fichier,
     departement: str | None = None,
     siren_departement: str | None = None,
+    garder_hors_departement: bool = False,
     simulation: bool = False,
     utilisateur=None,
     progression: Callable[[int], None] | None = None,
@@ -26,18 +27,29 @@ def importer_decp(
 ) -> ResultatImportDecp:
     """Imports a DECP file opened in binary mode (seekable), all or nothing, and returns the summary.
 
-    With `departement`, only the contracts whose buyer or place of execution is in that département are kept.
+    With `departement`, the contracts whose buyer or place of execution is not in that département are
+    counted and skipped; with `garder_hors_departement` too, they are counted and imported, but no clause is
+    created for them (so they never enter the Département's figures). Without `departement`, nothing is
+    scoped: the command and the page always give the one of the settings (DEPARTEMENT).
     With `simulation`, everything is computed and then rolled back. `progression` gets the number of bytes
     read after each batch. Raises ImportDecpImpossible (nothing written) for a file that is not DECP JSON or
     that exceeds the reading bounds of marches.decp.lecture (nesting depth, length of a number).
     """
     departement, siren_departement = verifier_departement(departement, siren_departement)
-    resultat = ResultatImportDecp(simulation=simulation, departement=departement)
+    garder_hors_departement = garder_hors_departement and departement is not None
+    resultat = ResultatImportDecp(
+        simulation=simulation, departement=departement, hors_departement_importes=garder_hors_departement
+    )
     verifier_debut(fichier)
     try:
         with transaction.atomic():
             referentiel = Referentiel(departement=departement, siren_departement=siren_departement)
-            ecriture = Ecriture(referentiel=referentiel, resultat=resultat, utilisateur=utilisateur)
+            ecriture = Ecriture(
+                referentiel=referentiel,
+                resultat=resultat,
+                utilisateur=utilisateur,
+                garder_hors_departement=garder_hors_departement,
+            )
             en_attente = []
             for genre, enregistrement in lire_enregistrements(fichier):
                 if genre == CONCESSION:

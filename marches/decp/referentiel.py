@@ -1,18 +1,17 @@
 """The territories as the DECP import sees them: public buyers' names, EPCI by place, the département."""
 
-import re
 from dataclasses import dataclass
 
 from marches.decp.conversion import MarcheDecp
 from marches.decp.exceptions import ImportDecpImpossible
 from marches.enums import TypeAcheteur
 from territoires.models import Commune, Epci
+from territoires.regles import CODE_DEPARTEMENT, code_departement, erreur_code_departement
 
 # Councils of the départements: SIREN and name. Only Maine-et-Loire is needed; --siren-departement covers others.
 DEPARTEMENTS = {"49": ("224900019", "Département de Maine-et-Loire")}
 
-
-CODE_DEPARTEMENT = re.compile(r"^(0[1-9]|[1-8][0-9]|9[0-5]|2[AB]|97[1-8])$")
+__all__ = ["CODE_DEPARTEMENT", "Referentiel", "nom_de_commune", "verifier_departement"]
 
 
 @dataclass(frozen=True)
@@ -35,11 +34,11 @@ class Referentiel:
         for epci_id, siren, nom in Epci.objects.values_list("id", "siren", "nom"):
             epcis[epci_id] = siren
             self.identites[siren] = Identite(nom, TypeAcheteur.EPCI, epci_id)
-        sirens_du_departement, codes_postaux, codes_insee = set(), set(), set()
+        sirens_du_departement, codes_postaux, codes_insee, epcis_du_departement = set(), set(), set(), set()
         communes = Commune.objects.values_list(
             "code_insee", "siren", "nom", "departement", "epci_id", "codes_postaux"
         )
-        for code_insee, siren, nom, code_departement, epci_id, codes_postaux_commune in communes.iterator(
+        for code_insee, siren, nom, departement_commune, epci_id, codes_postaux_commune in communes.iterator(
             2000
         ):
             if siren and siren not in self.identites:
@@ -50,13 +49,14 @@ class Referentiel:
                     self.epci_par_code_postal[code_postal] = None
                 else:
                     self.epci_par_code_postal[code_postal] = epci_id
-            if code_departement == departement:
+            if departement_commune == departement:
                 codes_insee.add(code_insee)
                 codes_postaux.update(codes_postaux_commune or [])
                 if siren:
                     sirens_du_departement.add(siren)
                 if epci_id:
                     sirens_du_departement.add(epcis[epci_id])
+                    epcis_du_departement.add(epci_id)
         conseils = {code: siren for code, (siren, _) in DEPARTEMENTS.items()}
         for siren, nom in DEPARTEMENTS.values():
             self.identites[siren] = Identite(nom, TypeAcheteur.DEPARTEMENT, None)
@@ -76,13 +76,18 @@ class Referentiel:
         self.sirens_du_departement = sirens_du_departement
         self.codes_postaux_du_departement = codes_postaux
         self.codes_insee_du_departement = codes_insee
+        self.epcis_du_departement = epcis_du_departement
 
     def identite(self, siret: str) -> Identite | None:
         return self.identites.get(siret[:9])
 
-    def dans_le_departement(self, marche: MarcheDecp) -> bool:
-        """The buyer is the Département, one of its communes or EPCIs, or the place of execution is in it."""
-        if marche.siret_acheteur[:9] in self.sirens_du_departement:
+    def dans_le_departement(self, marche: MarcheDecp, *, acheteurs_rattaches: set[str] = frozenset()) -> bool:
+        """The buyer is the Département, one of its communes or EPCIs, a buyer of the portal attached to one of
+        its EPCIs (`acheteurs_rattaches`, SIRETs), or the place of execution is in it."""
+        if (
+            marche.siret_acheteur[:9] in self.sirens_du_departement
+            or marche.siret_acheteur in acheteurs_rattaches
+        ):
             return True
         code, type_code = marche.lieu_code.upper(), marche.lieu_type.lower()
         prefixe = self.departement[:3] if self.departement.startswith("97") else self.departement
@@ -119,11 +124,9 @@ def nom_de_commune(nom: str) -> str:
 def verifier_departement(
     departement: str | None, siren_departement: str | None
 ) -> tuple[str | None, str | None]:
-    departement = (departement or "").strip().upper() or None
-    if departement is not None:
-        departement = departement.zfill(2)
-        if not CODE_DEPARTEMENT.match(departement):
-            raise ImportDecpImpossible(f"Code de département inconnu : « {departement} » (exemple : 49).")
+    if (departement or "").strip() and (erreur := erreur_code_departement(departement)):
+        raise ImportDecpImpossible(erreur)
+    departement = code_departement(departement) or None
     siren_departement = (siren_departement or "").strip() or None
     if siren_departement is not None:
         if departement is None:

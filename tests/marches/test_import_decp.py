@@ -1,6 +1,10 @@
 """`manage.py import_decp` and the portal page, on the committed copy of the real DECP sample
 (marches/data/decp-sample.json, 49 marchés and 1 concession). Expected counts are computed here from the file
-with a plain json.load, independently of the importer."""
+with a plain json.load, independently of the importer.
+
+Both are scoped to the Département (DEPARTEMENT=49): only 5 of the sample's marchés are bought in it (none
+with a social consideration). The tests of the whole writing use `ECHANTILLON_49`, the same records executed
+in Angers (lieuExecution rewritten), so that all 49 are the Département's."""
 
 import io
 import json
@@ -63,6 +67,24 @@ def attendu(echantillon):
     }
 
 
+@pytest.fixture(autouse=True)
+def territoires():
+    call_command("load_territoires", stdout=io.StringIO())
+
+
+def dans_49(donnees):
+    """A copy of the sample whose every marché is executed in Angers (INSEE 49007)."""
+    donnees = json.loads(json.dumps(donnees))
+    for marche in donnees["marches"]["marche"]:
+        marche["lieuExecution"] = {"code": "49007", "typeCode": "Code commune"}
+    return donnees
+
+
+@pytest.fixture
+def echantillon_49(tmp_path, echantillon) -> Path:
+    return copie(tmp_path, dans_49(echantillon), nom="decp-49.json")
+
+
 def lancer(*args, **options) -> dict:
     """Runs the command and reads back the counts it printed: {"Marchés créés": 49, …}."""
     sortie = io.StringIO()
@@ -89,10 +111,11 @@ def copie(tmp_path, donnees, nom="decp.json") -> Path:
 # --- the command on the sample -------------------------------------------------------------------
 
 
-def test_les_comptes_affiches_sont_ceux_du_fichier(attendu):
-    comptes = lancer(ECHANTILLON)
+def test_les_comptes_affiches_sont_ceux_du_fichier(attendu, echantillon_49):
+    comptes = lancer(echantillon_49)
     assert comptes["Marchés lus"] == attendu["marches"] == 49
     assert comptes["Concessions lues (non importées)"] == attendu["concessions"] == 1
+    assert comptes["Marchés hors du département 49 (non importés)"] == 0
     assert comptes["Marchés créés"] == attendu["marches"]
     assert (comptes["Marchés mis à jour"], comptes["Marchés inchangés"], comptes["Marchés ignorés"]) == (
         0,
@@ -116,8 +139,8 @@ def test_les_comptes_affiches_sont_ceux_du_fichier(attendu):
     )
 
 
-def test_clauses_a_calibrer_et_leur_base_juridique(echantillon):
-    lancer(ECHANTILLON)
+def test_clauses_a_calibrer_et_leur_base_juridique(echantillon, echantillon_49):
+    lancer(echantillon_49)
     for m in echantillon["marches"]["marche"]:
         valeurs = set(m["considerationsSociales"]["considerationSociale"])
         marche = Marche.objects.get(decp_uid=m["acheteur"]["id"] + m["id"])
@@ -132,10 +155,10 @@ def test_clauses_a_calibrer_et_leur_base_juridique(echantillon):
             assert clause.heures_reservees is None
 
 
-def test_deuxieme_import_ne_cree_rien(attendu):
-    lancer(ECHANTILLON)
+def test_deuxieme_import_ne_cree_rien(attendu, echantillon_49):
+    lancer(echantillon_49)
     avant = etat_de_la_base()
-    comptes = lancer(ECHANTILLON)
+    comptes = lancer(echantillon_49)
     assert (comptes["Marchés créés"], comptes["Marchés mis à jour"]) == (0, 0)
     assert comptes["Marchés inchangés"] == attendu["marches"]
     assert (comptes[LIBELLE_CLAUSES_CREEES], comptes["Acheteurs créés"], comptes["Entreprises créées"]) == (
@@ -146,12 +169,12 @@ def test_deuxieme_import_ne_cree_rien(attendu):
     assert etat_de_la_base() == avant
 
 
-def test_un_montant_modifie_est_mis_a_jour(tmp_path, echantillon, attendu):
-    lancer(ECHANTILLON)
+def test_un_montant_modifie_est_mis_a_jour(tmp_path, echantillon, attendu, echantillon_49):
+    lancer(echantillon_49)
     clause = Clause.objects.filter(lot__marche__reference="24MS016").get()
     clause.heures_reservees = Decimal("120")
     clause.save()
-    donnees = json.loads(json.dumps(echantillon))
+    donnees = dans_49(echantillon)
     donnees["marches"]["marche"][1]["montant"] = 110000  # 24MS016, 105 000 € in the sample
     comptes = lancer(copie(tmp_path, donnees))
     assert (comptes["Marchés créés"], comptes["Marchés mis à jour"]) == (0, 1)
@@ -163,9 +186,9 @@ def test_un_montant_modifie_est_mis_a_jour(tmp_path, echantillon, attendu):
     assert clause.heures_reservees == Decimal("120")  # a calibrated clause is never touched
 
 
-def test_fichier_tronque_sortie_en_erreur_et_base_inchangee(tmp_path):
-    lancer(ECHANTILLON)
-    contenu = ECHANTILLON.read_bytes()
+def test_fichier_tronque_sortie_en_erreur_et_base_inchangee(tmp_path, echantillon_49):
+    lancer(echantillon_49)
+    contenu = echantillon_49.read_bytes()
     tronque = tmp_path / "tronque.json"
     tronque.write_bytes(contenu[: len(contenu) // 2])
     avant = etat_de_la_base()
@@ -174,8 +197,8 @@ def test_fichier_tronque_sortie_en_erreur_et_base_inchangee(tmp_path):
     assert etat_de_la_base() == avant
 
 
-def test_fichier_tronque_sur_base_vide(tmp_path):
-    contenu = ECHANTILLON.read_bytes()
+def test_fichier_tronque_sur_base_vide(tmp_path, echantillon_49):
+    contenu = echantillon_49.read_bytes()
     tronque = tmp_path / "tronque.json"
     tronque.write_bytes(contenu[: len(contenu) * 3 // 4])
     with pytest.raises(CommandError):
@@ -204,6 +227,7 @@ def test_fichier_absent(tmp_path):
 
 @pytest.mark.parametrize("enveloppe", ["liste sous marches", "liste nue"])
 def test_autres_enveloppes(tmp_path, echantillon, attendu, enveloppe):
+    echantillon = dans_49(echantillon)
     tous = echantillon["marches"]["marche"] + echantillon["marches"]["contrat-concession"]
     donnees = {"marches": tous} if enveloppe == "liste sous marches" else tous
     comptes = lancer(copie(tmp_path, donnees))
@@ -212,11 +236,11 @@ def test_autres_enveloppes(tmp_path, echantillon, attendu, enveloppe):
     assert Marche.objects.count() == attendu["marches"]
 
 
-def test_departement_49(attendu):
-    call_command("load_territoires", stdout=io.StringIO())
-    comptes = lancer(ECHANTILLON, departement="49")
-    assert comptes["Marchés hors du département 49"] == attendu["marches"] - 5
+def test_le_fichier_tel_quel_n_a_que_5_marches_du_departement(attendu):
+    comptes = lancer(ECHANTILLON)
+    assert comptes["Marchés hors du département 49 (non importés)"] == attendu["marches"] - 5 == 44
     assert comptes["Marchés créés"] == 5
+    assert comptes[LIBELLE_CLAUSES_CREEES] == 0
     acheteurs = dict(Acheteur.objects.values_list("siret", "nom"))
     assert acheteurs == {
         "20005430200019": "Commune de Montrevault-sur-Èvre",
@@ -232,8 +256,16 @@ def test_departement_49(attendu):
     }
 
 
+def test_tous_les_departements_sans_clause_hors_du_departement(attendu):
+    comptes = lancer(ECHANTILLON, tous_departements=True)
+    assert comptes["Marchés hors du département 49 (importés sans clause)"] == 44
+    assert comptes["Marchés créés"] == Marche.objects.count() == attendu["marches"]
+    assert comptes["Clause sociale"] == attendu["considerations"]["Clause sociale"]  # published, counted
+    assert attendu["a_calibrer"] > 0 and comptes[LIBELLE_CLAUSES_CREEES] == 0
+    assert not Clause.objects.exists()  # so none of them enters the Département's figures
+
+
 def test_lieu_d_execution_dans_le_departement(tmp_path, echantillon):
-    call_command("load_territoires", stdout=io.StringIO())
     donnees = json.loads(json.dumps(echantillon))
     marches = donnees["marches"]["marche"]
     marches[0]["lieuExecution"] = {
@@ -243,15 +275,15 @@ def test_lieu_d_execution_dans_le_departement(tmp_path, echantillon):
     marches[1]["lieuExecution"] = {"code": "49", "typeCode": "Code département"}
     marches[2]["lieuExecution"] = {"code": "49007", "typeCode": "Code commune"}
     marches[3]["acheteur"]["id"] = "22490001900015"  # the Département itself
-    comptes = lancer(copie(tmp_path, donnees), departement="49")
+    comptes = lancer(copie(tmp_path, donnees))
     assert comptes["Marchés créés"] == 5 + 4
     assert Marche.objects.get(reference=marches[0]["id"]).epci.nom == "CA Saumur Val de Loire"
     departement = Acheteur.objects.get(siret="22490001900015")
     assert (departement.nom, departement.type) == ("Département de Maine-et-Loire", TypeAcheteur.DEPARTEMENT)
 
 
-def test_identifiants_tva_et_autres(echantillon):
-    lancer(ECHANTILLON)
+def test_identifiants_tva_et_autres(echantillon, echantillon_49):
+    lancer(echantillon_49)
     autres = {
         (t["titulaire"]["typeIdentifiant"], t["titulaire"]["id"])
         for m in echantillon["marches"]["marche"]
@@ -274,7 +306,7 @@ def test_identifiants_tva_et_autres(echantillon):
 
 
 def test_enregistrements_invalides_ignores_et_listes(tmp_path, echantillon, attendu):
-    donnees = json.loads(json.dumps(echantillon))
+    donnees = dans_49(echantillon)
     marches = donnees["marches"]["marche"]
     del marches[0]["id"]
     marches[1]["montant"] = -105000
@@ -287,8 +319,8 @@ def test_enregistrements_invalides_ignores_et_listes(tmp_path, echantillon, atte
     assert f"n° 3 — {marches[2]['id']} : acheteur absent" in comptes["texte"]
 
 
-def test_simulation_n_ecrit_rien(attendu):
-    comptes = lancer(ECHANTILLON, dry_run=True)
+def test_simulation_n_ecrit_rien(attendu, echantillon_49):
+    comptes = lancer(echantillon_49, dry_run=True)
     assert comptes["Marchés créés"] == attendu["marches"]
     assert comptes[LIBELLE_CLAUSES_CREEES] == attendu["a_calibrer"]
     assert "rien n'a été enregistré" in comptes["texte"]
@@ -327,14 +359,14 @@ def test_page_pour_le_departement(client):
     client.force_login(UserFactory(departement=True))
     reponse = client.get(URL)
     assert reponse.status_code == 200
-    assert 'value="49"' in reponse.content.decode()  # Maine-et-Loire by default
+    assert "Seuls les marchés du département 49 sont importés" in reponse.content.decode()
 
 
 @pytest.mark.parametrize("trait", ["agent_epci", "lecteur", "lecteur_epci"])
 def test_page_introuvable_pour_les_autres(client, trait):
     client.force_login(UserFactory(**{trait: True}))
     assert client.get(URL).status_code == 404
-    assert client.post(URL, _depot(ECHANTILLON.read_bytes(), departement="")).status_code == 404
+    assert client.post(URL, _depot(ECHANTILLON.read_bytes())).status_code == 404
     assert not Marche.objects.exists()
 
 
@@ -344,11 +376,11 @@ def test_anonyme_renvoye_a_la_connexion(client):
     assert reponse["Location"] == f"{reverse('comptes:connexion')}?next={URL}"
 
 
-def test_depot_et_bilan(client, attendu, django_assert_max_num_queries):
+def test_depot_et_bilan(client, attendu, echantillon_49, django_assert_max_num_queries):
     client.force_login(UserFactory(departement=True))
     # 26: one batch is a fixed number of bulk queries, none per record; the session saved again (+3).
     with django_assert_max_num_queries(28):
-        reponse = client.post(URL, _depot(ECHANTILLON.read_bytes(), departement=""))
+        reponse = client.post(URL, _depot(echantillon_49.read_bytes()))
     assert reponse.status_code == 200
     page = reponse.content.decode()
     assert "Fichier importé" in page
@@ -365,26 +397,18 @@ def test_depot_et_bilan(client, attendu, django_assert_max_num_queries):
 
 
 def test_depot_filtre_49_et_simulation(client):
-    call_command("load_territoires", stdout=io.StringIO())
     client.force_login(UserFactory(departement=True))
-    reponse = client.post(URL, _depot(ECHANTILLON.read_bytes(), departement="49", simulation="on"))
+    reponse = client.post(URL, _depot(ECHANTILLON.read_bytes(), simulation="on"))
     page = reponse.content.decode()
     assert "Simulation : rien n'a été enregistré" in page
-    assert '<th scope="row">Hors du département 49</th><td class="text-end">44</td>' in page
+    assert '<th scope="row">Hors du département 49 (non importés)</th><td class="text-end">44</td>' in page
     assert not Marche.objects.exists()
 
 
 def test_depot_d_un_fichier_tronque(client):
     client.force_login(UserFactory(departement=True))
     contenu = ECHANTILLON.read_bytes()
-    reponse = client.post(URL, _depot(contenu[: len(contenu) // 2], departement=""))
+    reponse = client.post(URL, _depot(contenu[: len(contenu) // 2]))
     assert reponse.status_code == 200
     assert "n&#x27;est pas un JSON valide" in reponse.content.decode()
     assert set(etat_de_la_base().values()) == {0}
-
-
-def test_depot_departement_inconnu(client):
-    client.force_login(UserFactory(departement=True))
-    reponse = client.post(URL, _depot(ECHANTILLON.read_bytes(), departement="100"))
-    assert "Code de département inconnu" in reponse.content.decode()
-    assert not Marche.objects.exists()

@@ -6,7 +6,7 @@ from django.urls import resolve, reverse
 
 from insertion.models import HeuresRealisees
 from marches.models import Marche
-from tests.factories import UserFactory
+from tests.factories import CommuneFactory, UserFactory
 from www.marches.forms import TAILLE_MAX_DECP_OCTETS
 
 pytestmark = pytest.mark.django_db
@@ -34,11 +34,12 @@ def test_sans_connexion_aussi(client):
 
 def test_la_page_d_import_decp_accepte_plus_gros(client):
     assert resolve(reverse("marches:import_decp")).func.taille_max_requete == TAILLE_MAX_DECP_OCTETS + 1024**2
+    CommuneFactory()  # the territories of the Département are loaded
     client.force_login(UserFactory(departement=True))
     contenu = b'{"marches": {"marche": [' + b" " * TROIS_MO + b"]}}"
     reponse = client.post(
         reverse("marches:import_decp"),
-        {"fichier": SimpleUploadedFile("decp.json", contenu), "departement": ""},
+        {"fichier": SimpleUploadedFile("decp.json", contenu)},
     )
     assert reponse.status_code == 200
     assert "Fichier importé" in reponse.content.decode()

@@ -1,7 +1,5 @@
 from django import forms
 
-from marches.decp import CODE_DEPARTEMENT
-
 TAILLE_MAX_DECP_OCTETS = 200 * 1024 * 1024
 
 
@@ -13,16 +11,6 @@ class ImportDecpForm(forms.Form):
             f"{TAILLE_MAX_DECP_OCTETS // 1024 // 1024} Mo."
         ),
         widget=forms.FileInput(attrs={"accept": ".json,application/json"}),
-    )
-    departement = forms.CharField(
-        label="Département",
-        required=False,
-        initial="49",
-        max_length=3,
-        help_text=(
-            "Ne garder que les marchés dont l'acheteur (le Département, une commune ou un EPCI du département) "
-            "ou le lieu d'exécution est dans ce département. Laisser vide pour tout importer."
-        ),
     )
     simulation = forms.BooleanField(
         label="Simulation : tout vérifier et afficher le bilan sans rien enregistrer",
@@ -41,9 +29,3 @@ class ImportDecpForm(forms.Form):
                 "Le fichier DECP doit être un fichier JSON (extension .json), tel que publié sur data.gouv.fr."
             )
         return fichier
-
-    def clean_departement(self):
-        departement = self.cleaned_data["departement"].strip().upper()
-        if departement and not CODE_DEPARTEMENT.match(departement.zfill(2)):
-            raise forms.ValidationError("Code de département inconnu (exemple : 49).")
-        return departement

@@ -5,6 +5,7 @@ Neither page shows a person, so readers see them too, within their scope.
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -134,7 +135,7 @@ def importer_decp(request):
             fichier.seek(0)
             resultat = decp.importer_decp(
                 fichier=fichier,
-                departement=donnees["departement"] or None,
+                departement=settings.DEPARTEMENT,  # the page never imports a contract outside it
                 simulation=donnees["simulation"],
                 utilisateur=request.user,
             )
@@ -146,6 +147,7 @@ def importer_decp(request):
         {
             "formulaire": formulaire,
             "resultat": resultat,
+            "departement": settings.DEPARTEMENT,
             "nom_fichier": formulaire.cleaned_data["fichier"].name if resultat else "",
         },
     )

@@ -1,4 +1,7 @@
-"""manage.py import_decp PATH [--dry-run] [--departement 49]: imports the DECP open data (2024 format).
+"""manage.py import_decp PATH [--dry-run] [--tous-departements]: imports the DECP open data (2024 format).
+
+Scoped to the Département of the settings (DEPARTEMENT): the contracts outside it are skipped and counted, or
+with --tous-departements imported without a clause, so that they never enter its figures.
 
 The clauses of flagged contracts come from insertion.decp, which InsertionConfig.ready connects to the signal
 that marches.decp sends for every batch, in the same transaction.
@@ -34,17 +37,21 @@ class Command(BaseCommand):
             help="Simulation : tout est calculé et affiché, rien n'est enregistré.",
         )
         parser.add_argument(
-            "--departement",
-            help="Ne garder que les marchés dont l'acheteur (Département, commune, EPCI) ou le lieu d'exécution "
-            "est dans ce département (ex. 49). Les territoires doivent être chargés.",
+            "--tous-departements",
+            action="store_true",
+            dest="garder_hors_departement",
+            help="Importer aussi les marchés dont ni l'acheteur ni le lieu d'exécution n'est dans le Département "
+            "(réglage DEPARTEMENT) ; ils ne reçoivent pas de clause et n'entrent pas dans ses chiffres.",
         )
         parser.add_argument(
             "--siren-departement",
-            help="SIREN du conseil départemental, pour un département autre que le Maine-et-Loire (224900019).",
+            help="SIREN du conseil départemental, si le Département n'est pas le Maine-et-Loire (224900019).",
         )
         parser.add_argument("--taille-lot", type=int, default=TAILLE_LOT, help="Marchés écrits par lot.")
 
-    def handle(self, *args, chemin, simulation, departement, siren_departement, taille_lot, **options):
+    def handle(
+        self, *args, chemin, simulation, garder_hors_departement, siren_departement, taille_lot, **options
+    ):
         if taille_lot < 1:
             raise CommandError("--taille-lot doit être un entier positif.")
         try:
@@ -71,8 +78,9 @@ class Command(BaseCommand):
             try:
                 resultat = importer_decp(
                     fichier=fichier,
-                    departement=departement,
+                    departement=settings.DEPARTEMENT,
                     siren_departement=siren_departement,
+                    garder_hors_departement=garder_hors_departement,
                     simulation=simulation,
                     progression=progression,
                     taille_lot=taille_lot,

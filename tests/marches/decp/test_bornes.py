@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from marches.decp import ImportDecpImpossible, lecture
 from marches.models import Marche
-from tests.factories import UserFactory
+from tests.factories import CommuneFactory, UserFactory
 from tests.marches.decp.aides import enregistrement
 
 # Stopping the python backend half-way leaves its inner coroutines to the garbage collector, which reports
@@ -158,6 +158,7 @@ HOSTILES = {
 @pytest.mark.django_db
 @pytest.mark.parametrize("cas", list(HOSTILES))
 def test_commande_refuse_et_n_ecrit_rien(tmp_path, cas):
+    CommuneFactory()  # of the Département: the valid record is in it
     contenu, message = HOSTILES[cas]
     # A valid record first: it is written in the first batch, then rolled back.
     valide = json.dumps(enregistrement(id="2024-VALIDE")).encode()
@@ -173,11 +174,12 @@ def test_commande_refuse_et_n_ecrit_rien(tmp_path, cas):
 @pytest.mark.django_db
 @pytest.mark.parametrize("cas", list(HOSTILES))
 def test_page_refuse_et_n_ecrit_rien(client, cas):
+    CommuneFactory()
     contenu, message = HOSTILES[cas]
     client.force_login(UserFactory(departement=True))
     reponse = client.post(
         reverse("marches:import_decp"),
-        {"fichier": SimpleUploadedFile("decp.json", contenu), "departement": ""},
+        {"fichier": SimpleUploadedFile("decp.json", contenu)},
     )
     assert reponse.status_code == 200
     assert message in reponse.context["formulaire"].errors["fichier"][0]
@@ -190,7 +192,7 @@ def test_page_refuse_une_autre_extension(client):
     contenu = _liste(enregistrement())
     reponse = client.post(
         reverse("marches:import_decp"),
-        {"fichier": SimpleUploadedFile("decp.csv", contenu), "departement": ""},
+        {"fichier": SimpleUploadedFile("decp.csv", contenu)},
     )
     assert reponse.context["formulaire"].errors["fichier"] == [
         "Le fichier DECP doit être un fichier JSON (extension .json), tel que publié sur data.gouv.fr."

@@ -301,18 +301,22 @@ def test_parametres_du_departement_invalides(departement, siren, message):
         importer([enregistrement()], departement=departement, siren_departement=siren)
 
 
-def _requetes(marches) -> int:
+def _requetes(marches, **options) -> int:
     with CaptureQueriesContext(connection) as requetes:
-        importer(marches)
+        importer(marches, **options)
     return len(requetes)
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("departement", [None, "49"])
 @pytest.mark.parametrize("deja_importe", [False, True])
-def test_nombre_de_requetes_independant_du_nombre_de_marches(deja_importe):
-    """A batch costs a fixed number of bulk queries: the same for 10 and 100 records (new or already there).
+def test_nombre_de_requetes_independant_du_nombre_de_marches(deja_importe, departement):
+    """A batch costs a fixed number of bulk queries: the same for 10 and 100 records (new or already there),
+    scoped to the Département or not.
 
     SQLite caps the parameters of one query, so Django splits a long INSERT: 40 records stay within one there."""
+    if departement:
+        CommuneFactory()  # the records are executed in 49000: in the Département
     beaucoup = 100 if connection.vendor == "postgresql" else 40
 
     def marches(n, debut):
@@ -335,6 +339,10 @@ def test_nombre_de_requetes_independant_du_nombre_de_marches(deja_importe):
         importer(cent)
         dix = [{**m, "montant": 1} for m in dix]
         cent = [{**m, "montant": 1} for m in cent]
-    nombre_dix, nombre_cent = _requetes(dix), _requetes(cent)
+    nombre_dix, nombre_cent = (
+        _requetes(dix, departement=departement),
+        _requetes(cent, departement=departement),
+    )
     assert nombre_dix == nombre_cent
     assert nombre_dix <= 25
+    assert Marche.objects.count() == 10 + beaucoup  # none skipped as outside the Département
