@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from beneficiaires.enums import Sexe
 from insertion.enums import Modalite, TypeContrat
-from insertion.regles import HEURES_MAX_PAR_LIGNE
 
 
 @dataclass(frozen=True)
@@ -139,7 +138,8 @@ COLONNES = (
     Colonne(
         "heures",
         True,
-        f"Heures travaillées dans le mois, virgule ou point décimal : plus de 0 et au plus {HEURES_MAX_PAR_LIGNE}.",
+        # No ceiling here: the monthly ones are stated once (MESSAGE_PLAFONDS_MENSUELS), next to this table.
+        "Heures travaillées dans le mois, virgule ou point décimal : un nombre supérieur à 0.",
         "35,5",
         entete="Heures travaillées",
         alias=("nombre_heures", "nb_heures", "heures_travaillees", "heures_realisees"),

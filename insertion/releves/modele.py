@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from insertion.regles import MESSAGE_PLAFONDS_MENSUELS
 from insertion.releves.colonnes import COLONNES, ENTETES_FRANCAIS, valeurs_autorisees
 from insertion.releves.lecture import BOM_UTF8, LIGNES_MAX
 
@@ -99,6 +100,8 @@ def modele_xlsx(lignes=()) -> bytes:
     aide.append(("colonne", "obligatoire", "contenu", "exemple"))
     for colonne in COLONNES:
         aide.append((colonne.entete, "oui" if colonne.obligatoire else "non", colonne.aide, colonne.exemple))
+    aide.append(())
+    aide.append(("heures du mois", "", MESSAGE_PLAFONDS_MENSUELS, ""))
     for cellule in aide[1]:
         cellule.font, cellule.fill = gras, fond
     for lettre, largeur in (("A", 32), ("B", 12), ("C", 90), ("D", 18)):

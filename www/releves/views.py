@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from beneficiaires.enums import ActionAcces
 from beneficiaires.journal import journaliser
-from insertion.regles import MESSAGE_RELEVE_INDISPONIBLE, SEUIL_ALERTE_HEURES_MOIS, SEUIL_MAX_HEURES_MOIS
+from insertion.regles import MESSAGE_PLAFONDS_MENSUELS, MESSAGE_RELEVE_INDISPONIBLE
 from insertion.releves.colonnes import COLONNES, valeurs_autorisees
 from insertion.releves.importation import ResultatImport, importer_releve
 from insertion.releves.lecture import LIGNES_MAX, lire_releve
@@ -121,7 +121,6 @@ def importer(request):
         "erreurs_masquees": max(0, len(erreurs) - ERREURS_AFFICHEES_MAX),
         "colonnes": COLONNES,
         "valeurs_autorisees": valeurs_autorisees(),
-        "seuil_alerte": SEUIL_ALERTE_HEURES_MOIS,
-        "seuil_max": SEUIL_MAX_HEURES_MOIS,
+        "plafonds_mensuels": MESSAGE_PLAFONDS_MENSUELS,
     }
     return render(request, "releves/importer.html", contexte)

@@ -1,7 +1,9 @@
 """Importing a monthly statement: the template, who may upload, size limits, confirmation, query counts."""
 
 import codecs
+import html
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -85,6 +87,22 @@ def test_agent_epci_voit_le_formulaire_et_la_documentation(client, jeu):
     assert reverse("releves:modele", kwargs={"format": "csv"}) in contenu
     assert "<caption" in contenu and "Colonnes du relevé" in contenu
     assert "<code>siret_employeur</code>" in contenu
+
+
+def test_la_page_enonce_chaque_plafond_une_fois(client, jeu):
+    """160 h, 250 h, 2 Mo and 5 000 lines: one sentence each, from the constants; no second ceiling (744 h)."""
+    client.force_login(jeu.agent)
+    texte = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", client.get(URL).content.decode())).split())
+    assert (
+        texte.count(
+            "Au-delà de 160 h dans un mois pour une même personne, tous marchés confondus, une confirmation est "
+            "demandée ; au-delà de 250 h, la saisie est refusée."
+        )
+        == 1
+    )
+    assert "Au plus 2 Mo et 5 000 lignes." in texte
+    for valeur in ("160", "250", "744", "2 Mo", "5 000"):
+        assert texte.count(valeur) == (0 if valeur == "744" else 1), valeur
 
 
 @pytest.mark.parametrize("trait", ["lecteur", "lecteur_epci"])
