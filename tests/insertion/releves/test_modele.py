@@ -18,6 +18,7 @@ from insertion.releves.lecture import BOM_UTF8
 from portail.periodes import libelle_mois, mois_precedent
 from tests.factories import BeneficiaireFactory, ClauseFactory, HeuresRealiseesFactory
 from tests.insertion.releves.aides import deposer
+from tests.requetes import assert_autant_de_requetes, requetes_de_la_page
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +193,13 @@ def test_seulement_le_perimetre_du_greffier_et_les_marches_en_execution(
     client.force_login(agent_b)
     assert [ligne[4] for ligne in lignes_csv(telecharger(client, "csv"))[1:]] == ["Personnedeb"]
     assert jeu.connue.nom not in telecharger(client, "xlsx").decode("latin-1")
+
+
+def test_le_modele_pre_rempli_en_un_nombre_fixe_de_requetes(client, jeu):
+    def requetes(n):
+        for _ in range(n):
+            HeuresRealiseesFactory(clause=jeu.clause, employeur=jeu.employeur, mois=jeu.mois)
+        return requetes_de_la_page(client, reverse("releves:modele", kwargs={"format": "xlsx"}))[1]
+
+    client.force_login(jeu.agent)
+    assert_autant_de_requetes(requetes(3), requetes(27))
