@@ -19,6 +19,12 @@ SEUIL_MAX_HEURES_MOIS = Decimal(250)
 MESSAGE_HEURES_LIGNE = (
     f"Le nombre d'heures d'une ligne doit être supérieur à 0 et au plus {HEURES_MAX_PAR_LIGNE} dans le mois."
 )
+# The monthly ceilings as the pages and the statement template state them, once.
+MESSAGE_PLAFONDS_MENSUELS = (
+    f"Au-delà de {formater_heures(SEUIL_ALERTE_HEURES_MOIS)} dans un mois pour une même personne, tous marchés "
+    f"confondus, une confirmation est demandée ; au-delà de {formater_heures(SEUIL_MAX_HEURES_MOIS)}, la saisie "
+    "est refusée."
+)
 MESSAGE_MOTIF_REJET = "Indiquez le motif du rejet : l'EPCI le verra."
 
 # A statement waiting for the confirmation of totals above the alert is kept this long, for its owner only.

@@ -1,5 +1,6 @@
 """Reads scoped by user: the same querysets feed lists, filters, exports and figures."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -23,13 +24,14 @@ from django.utils import timezone
 
 from beneficiaires.models import Beneficiaire
 from beneficiaires.selectors import beneficiaires_pour_liste
+from insertion import regles
 from insertion.enums import Statut
 from insertion.evenements import Evenement, evenements_de_la_ligne
 from insertion.models import Clause, HeuresRealisees, ParametresCalibrage, ReleveEnAttente
 from marches.enums import EtatExecution
 from marches.models import Marche
 from marches.selectors import etat_execution
-from portail.periodes import mois_precedent
+from portail.periodes import dernier_jour, mois_precedent
 from portail.recherche import Plier
 from portail.recherche import mots as recherche_mots
 
@@ -349,3 +351,35 @@ def releve_en_attente(*, user, jeton, empreinte: str) -> ReleveEnAttente | None:
         .defer("contenu")
         .first()
     )
+
+
+def rangees_du_modele_de_releve(*, user, mois: datetime.date, limite: int) -> list[HeuresRealisees]:
+    """Rows of `mois` the statement template is pre-filled from, in one query: clauses of the user's contracts
+    in execution that month, people of the user's scope (never anonymised), rows the user may still change."""
+    rangees = (
+        HeuresRealisees.objects.for_user(user)
+        .filter(
+            mois=mois,
+            clause__lot__marche__in=Marche.objects.for_user(user),
+            clause__lot__marche__date_debut__lte=dernier_jour(mois),
+            clause__lot__marche__date_fin__gte=mois,
+            beneficiaire__in=Beneficiaire.objects.for_user(user),
+            beneficiaire__anonymise_le__isnull=True,
+        )
+        .select_related("clause__lot__marche__acheteur", "beneficiaire", "employeur")
+        .order_by(
+            "clause__lot__marche__reference",
+            "clause__lot__numero",
+            "beneficiaire__nom",
+            "beneficiaire__prenom",
+            "beneficiaire__date_naissance",
+            "employeur__raison_sociale",
+            "modalite",
+            "pk",
+        )
+    )
+    if regles.ligne_verrouillee(statut=Statut.VALIDEES, user=user):
+        rangees = rangees.exclude(
+            statut=Statut.VALIDEES
+        )  # validated rows can no longer be changed by the user
+    return list(rangees[:limite])

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from beneficiaires.enums import Sexe
 from insertion.enums import Modalite, TypeContrat
-from insertion.regles import HEURES_MAX_PAR_LIGNE
 
 
 @dataclass(frozen=True)
@@ -15,6 +14,7 @@ class Colonne:
     obligatoire: bool
     aide: str
     exemple: str
+    entete: str = ""  # French heading of the downloadable template; also read back by the import
     alias: tuple[str, ...] = ()
     texte: bool = (
         False  # formatted as text in the XLSX template, so Excel keeps leading zeros and long numbers
@@ -27,6 +27,7 @@ COLONNES = (
         True,
         "Référence du marché, telle qu'elle figure dans le portail.",
         "2026-M0001",
+        entete="Référence du marché",
         alias=("reference", "marche", "ref_marche"),
         texte=True,
     ),
@@ -35,6 +36,7 @@ COLONNES = (
         False,
         "SIRET de l'acheteur : seulement si deux acheteurs ont un marché de même référence.",
         "22490001900015",
+        entete="SIRET de l'acheteur",
         alias=("acheteur",),
         texte=True,
     ),
@@ -43,6 +45,7 @@ COLONNES = (
         False,
         "Numéro du lot qui porte la clause ; facultatif si le marché n'a qu'une clause d'insertion.",
         "1",
+        entete="Numéro du lot",
         alias=("lot", "n_lot", "no_lot", "num_lot", "numero_du_lot"),
     ),
     Colonne(
@@ -50,17 +53,26 @@ COLONNES = (
         True,
         "Mois travaillé : AAAA-MM ou MM/AAAA.",
         "2026-03",
+        entete="Mois (AAAA-MM)",
         alias=("mois_travaille", "periode"),
         texte=True,
     ),
-    Colonne("nom", True, "Nom de naissance ou d'usage de la personne.", "MARTIN", alias=("nom_famille",)),
-    Colonne("prenom", True, "Prénom de la personne.", "Camille"),
+    Colonne(
+        "nom",
+        True,
+        "Nom de naissance ou d'usage de la personne.",
+        "MARTIN",
+        entete="Nom",
+        alias=("nom_famille",),
+    ),
+    Colonne("prenom", True, "Prénom de la personne.", "Camille", entete="Prénom"),
     Colonne(
         "date_naissance",
         True,
         "Date de naissance : JJ/MM/AAAA. Avec le nom et le prénom, elle retrouve la personne (accents et "
         "majuscules ignorés).",
         "14/05/1990",
+        entete="Date de naissance (JJ/MM/AAAA)",
         alias=("naissance", "ne_le", "nee_le"),
         texte=True,
     ),
@@ -69,12 +81,14 @@ COLONNES = (
         False,
         "F ou H. Obligatoire pour une personne que le portail ne connaît pas encore.",
         "F",
+        entete="Sexe (F ou H)",
     ),
     Colonne(
         "commune_insee",
         False,
         "Code INSEE de la commune de résidence (5 caractères), pour une personne nouvelle.",
         "49007",
+        entete="Code INSEE de la commune",
         alias=("code_insee", "insee", "commune"),
         texte=True,
     ),
@@ -83,6 +97,7 @@ COLONNES = (
         False,
         "« oui » si la personne nouvelle est bénéficiaire du RSA ; vide ou « non » sinon.",
         "oui",
+        entete="Bénéficiaire du RSA (oui ou non)",
         alias=("rsa", "beneficiaire_rsa"),
     ),
     Colonne(
@@ -91,6 +106,7 @@ COLONNES = (
         "Début du RSA (JJ/MM/AAAA) pour une personne nouvelle ; vide : le premier mois qu'elle a travaillé "
         "dans le fichier.",
         "01/01/2026",
+        entete="Début du RSA (JJ/MM/AAAA)",
         alias=("debut_brsa", "rsa_debut", "debut_rsa", "date_debut_rsa", "date_debut_brsa"),
         texte=True,
     ),
@@ -99,6 +115,7 @@ COLONNES = (
         True,
         "SIRET (14 chiffres) de l'employeur de la personne, déjà enregistré dans le portail.",
         "12345678200010",
+        entete="SIRET de l'employeur",
         alias=("siret", "employeur"),
         texte=True,
     ),
@@ -107,6 +124,7 @@ COLONNES = (
         True,
         "Modalité : un code ou un libellé de la feuille « valeurs autorisées ».",
         Modalite.EMBAUCHE_DIRECTE.value,
+        entete="Modalité",
         alias=("modalite_insertion",),
     ),
     Colonne(
@@ -114,18 +132,22 @@ COLONNES = (
         True,
         "Type de contrat : un code ou un libellé de la feuille « valeurs autorisées ».",
         TypeContrat.CDD.value,
+        entete="Type de contrat",
         alias=("contrat",),
     ),
     Colonne(
         "heures",
         True,
-        f"Heures travaillées dans le mois, virgule ou point décimal : plus de 0 et au plus {HEURES_MAX_PAR_LIGNE}.",
+        # No ceiling here: the monthly ones are stated once (MESSAGE_PLAFONDS_MENSUELS), next to this table.
+        "Heures travaillées dans le mois, virgule ou point décimal : un nombre supérieur à 0.",
         "35,5",
+        entete="Heures travaillées",
         alias=("nombre_heures", "nb_heures", "heures_travaillees", "heures_realisees"),
     ),
 )
 COLONNES_OBLIGATOIRES = tuple(c.nom for c in COLONNES if c.obligatoire)
 ENTETES = tuple(c.nom for c in COLONNES)
+ENTETES_FRANCAIS = tuple(c.entete for c in COLONNES)
 
 OUI = {"oui", "o", "x", "1", "vrai", "true", "yes", "y"}
 NON = {"", "non", "n", "0", "faux", "false", "no"}
@@ -165,7 +187,7 @@ TYPES_CONTRAT = _table_des_choix(
 )
 
 # Header as written (normalised) -> column name.
-COLONNES_PAR_CLE = {normaliser(cle): c.nom for c in COLONNES for cle in (c.nom, *c.alias)}
+COLONNES_PAR_CLE = {normaliser(cle): c.nom for c in COLONNES for cle in (c.nom, c.entete, *c.alias)}
 
 
 def valeurs_autorisees() -> list[tuple[str, list[tuple[str, str]]]]:

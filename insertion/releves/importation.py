@@ -19,10 +19,12 @@ from beneficiaires.regles import erreur_age_nouvelle_personne
 from beneficiaires.selectors import personnes_connues
 from beneficiaires.services import NouvellePersonne, PeriodePublic, creer_beneficiaires
 from insertion.models import Clause
+from insertion.regles import erreur_mois_declarable
 from insertion.releves.lecture import Releve
 from insertion.releves.verification import ErreurReleve, LigneVerifiee, verifier_ligne
 from insertion.services import LigneHeures, SaisieInvalide, enregistrer_heures
 from marches.models import Entreprise, Marche
+from portail.periodes import mois_courant
 from territoires.models import Commune
 
 
@@ -54,10 +56,11 @@ class _Nouvelle:
     premier_mois: datetime.date | None = None
     numero_premier_mois: int | None = None  # the line of the first month worked, where the age is checked
     erreur_age: str | None = None
+    sexe_illisible: bool = False
 
     @property
     def creable(self) -> bool:
-        return bool(self.sexe) and self.erreur_age is None
+        return bool(self.sexe) and self.premier_mois is not None and self.erreur_age is None
 
 
 class _Annulation(Exception):
@@ -66,6 +69,8 @@ class _Annulation(Exception):
 
 def _resoudre_clauses(*, user, lignes: list[LigneVerifiee], erreurs: list[ErreurReleve]) -> dict[int, Clause]:
     """Clause of each line, looked up among the user's contracts only: one query for contracts, one for clauses."""
+    # An empty reference or an invalid buyer SIRET is already reported: the contract cannot be looked up.
+    lignes = [ligne for ligne in lignes if ligne.reference and ligne.siret_acheteur is not None]
     brutes = {ligne.reference for ligne in lignes}
     majuscules = {reference.upper() for reference in brutes}
     marches_par_reference = defaultdict(list)
@@ -114,6 +119,8 @@ def _resoudre_clauses(*, user, lignes: list[LigneVerifiee], erreurs: list[Erreur
                     ligne.numero, f"Le marché {marche.reference} ne porte aucune clause d'insertion."
                 )
             )
+        elif ligne.lot_illisible:
+            continue  # the lot number is already reported as unreadable: no clause can be chosen
         elif ligne.numero_lot is not None:
             if ligne.numero_lot in clauses:
                 trouvees[ligne.numero] = clauses[ligne.numero_lot]
@@ -143,6 +150,8 @@ def _resoudre_clauses(*, user, lignes: list[LigneVerifiee], erreurs: list[Erreur
 def _resoudre_employeurs(
     *, lignes: list[LigneVerifiee], erreurs: list[ErreurReleve]
 ) -> dict[str, Entreprise]:
+    # An empty or invalid SIRET is already reported: it is not looked up.
+    lignes = [ligne for ligne in lignes if ligne.siret_employeur]
     employeurs = {
         e.siret: e for e in Entreprise.objects.filter(siret__in={ligne.siret_employeur for ligne in lignes})
     }
@@ -162,7 +171,9 @@ def _resoudre_personnes(
     *, user, lignes: list[LigneVerifiee], erreurs: list[ErreurReleve]
 ) -> tuple[dict[str, Beneficiaire], dict[str, _Nouvelle], dict[str, Commune]]:
     """Known people of the user's scope (one query), the new ones to create, and the communes named (one query)."""
-    connues = personnes_connues(user=user, cles={ligne.cle_personne for ligne in lignes})
+    connues = personnes_connues(
+        user=user, cles={ligne.cle_personne for ligne in lignes if ligne.cle_personne is not None}
+    )
     codes = {ligne.commune_insee for ligne in lignes if ligne.commune_insee}
     communes = {c.code_insee: c for c in Commune.objects.filter(code_insee__in=codes)} if codes else {}
 
@@ -172,10 +183,12 @@ def _resoudre_personnes(
             erreurs.append(
                 ErreurReleve(ligne.numero, f"Commune inconnue : code INSEE {ligne.commune_insee}.")
             )
-        if ligne.cle_personne in connues:
+        # An unreadable name or birth date is already reported: the person cannot be looked up.
+        if ligne.cle_personne is None or ligne.cle_personne in connues:
             continue
         nouvelle = nouvelles.setdefault(ligne.cle_personne, _Nouvelle(ligne=ligne))
-        if nouvelle.premier_mois is None or ligne.mois < nouvelle.premier_mois:
+        nouvelle.sexe_illisible |= ligne.sexe_illisible
+        if ligne.mois is not None and (nouvelle.premier_mois is None or ligne.mois < nouvelle.premier_mois):
             nouvelle.premier_mois, nouvelle.numero_premier_mois = ligne.mois, ligne.numero
         for attribut, libelle in (
             ("sexe", "le sexe"),
@@ -197,13 +210,15 @@ def _resoudre_personnes(
                     )
                 )
     for nouvelle in nouvelles.values():
-        # Known people are not checked again: the rule is for a new person, at the first month they work.
-        nouvelle.erreur_age = erreur_age_nouvelle_personne(
-            date_naissance=nouvelle.ligne.date_naissance, mois=nouvelle.premier_mois
-        )
+        # Known people are not checked again: the rule is for a new person, at the first month they work
+        # (skipped when no line of theirs has a readable month: that is already reported).
+        if nouvelle.premier_mois is not None:
+            nouvelle.erreur_age = erreur_age_nouvelle_personne(
+                date_naissance=nouvelle.ligne.date_naissance, mois=nouvelle.premier_mois
+            )
         if nouvelle.erreur_age:
             erreurs.append(ErreurReleve(nouvelle.numero_premier_mois, nouvelle.erreur_age))
-        if not nouvelle.sexe:
+        if not nouvelle.sexe and not nouvelle.sexe_illisible:  # an unreadable sex is already reported
             erreurs.append(
                 ErreurReleve(
                     nouvelle.ligne.numero,
@@ -241,20 +256,36 @@ def importer_releve(*, user, releve: Releve, confirmer_depassement: bool = False
     """
     resultat = ResultatImport(lignes=len(releve.lignes))
     erreurs: list[ErreurReleve] = []
-    lignes = [ligne for brute in releve.lignes if (ligne := verifier_ligne(brute, erreurs)) is not None]
+    # Every line is checked, resolved and run through the month rules, whatever its other faults: one pass.
+    lignes = [verifier_ligne(brute, erreurs) for brute in releve.lignes]
 
     clauses = _resoudre_clauses(user=user, lignes=lignes, erreurs=erreurs)
     employeurs = _resoudre_employeurs(lignes=lignes, erreurs=erreurs)
     connues, nouvelles, communes = _resoudre_personnes(user=user, lignes=lignes, erreurs=erreurs)
 
-    en_erreur = {e.ligne for e in erreurs}
     a_creer = [n for n in nouvelles.values() if n.creable]
     possibles = {n.ligne.cle_personne for n in a_creer} | set(connues)
+    # A line goes through the service when every value of an hours row is readable and resolved, even if the
+    # line has other faults (commune, RSA…): the service's rules (period, monthly totals, locked rows) apply.
     bonnes = [
         ligne
         for ligne in lignes
-        if ligne.numero not in en_erreur and ligne.numero in clauses and ligne.cle_personne in possibles
+        if ligne.numero in clauses
+        and ligne.mois is not None
+        and ligne.cle_personne in possibles
+        and ligne.siret_employeur in employeurs
+        and ligne.heures is not None
+        and ligne.modalite is not None
+        and ligne.type_contrat is not None
     ]
+    # The others still get the month rule when their contract and month are known; the totals need the hours.
+    envoyees = {ligne.numero for ligne in bonnes}
+    ce_mois = mois_courant()
+    for ligne in lignes:
+        if ligne.numero in clauses and ligne.mois is not None and ligne.numero not in envoyees:
+            marche = clauses[ligne.numero].lot.marche
+            if message := erreur_mois_declarable(marche=marche, mois=ligne.mois, ce_mois=ce_mois):
+                erreurs.append(ErreurReleve(ligne.numero, message))
 
     # Even when some lines are already wrong, the others go through the service inside the transaction, so that
     # the file's errors are all reported at once; the transaction is then rolled back.

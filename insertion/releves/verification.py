@@ -86,27 +86,40 @@ def _siret(valeur) -> str:
 
 @dataclass
 class LigneVerifiee:
-    """A line whose cells all parsed; the objects are resolved once every lookup is done."""
+    """A checked line: a cell that did not parse is None (or empty), its error is already recorded.
+
+    Every cell is checked independently, so a line with three faults reports three errors; the lookups that
+    follow (contract, employer, person, month rules) only skip a line whose input for them is unreadable.
+    """
 
     numero: int
     reference: str
-    siret_acheteur: str
+    siret_acheteur: str | None  # None: given but invalid
     numero_lot: int | None
-    mois: datetime.date
+    lot_illisible: bool
+    mois: datetime.date | None
     nom: str
     prenom: str
-    date_naissance: datetime.date
+    date_naissance: datetime.date | None
     sexe: str
-    commune_insee: str
+    sexe_illisible: bool
+    commune_insee: str  # empty when absent or invalid
     brsa: bool | None
     brsa_debut: datetime.date | None
-    siret_employeur: str
-    modalite: str
-    type_contrat: str
-    heures: Decimal
+    siret_employeur: str | None  # None: empty or invalid
+    modalite: str | None
+    type_contrat: str | None
+    heures: Decimal | None  # None: empty, unreadable or out of bounds
+    en_erreur: bool = False
 
     @cached_property
-    def cle_personne(self) -> str:
+    def cle_personne(self) -> str | None:
+        """None when the identity cannot be read: the person checks are then skipped for this line."""
+        if (
+            not (self.nom and self.prenom and self.date_naissance)
+            or max(len(self.nom), len(self.prenom)) > 150
+        ):
+            return None
         return cle_identite(self.nom, self.prenom, self.date_naissance)
 
     @property
@@ -114,7 +127,8 @@ class LigneVerifiee:
         return f"{self.nom.upper()} {self.prenom} (né·e le {self.date_naissance:%d/%m/%Y})"
 
 
-def verifier_ligne(brute: LigneBrute, erreurs: list[ErreurReleve]) -> LigneVerifiee | None:
+def verifier_ligne(brute: LigneBrute, erreurs: list[ErreurReleve]) -> LigneVerifiee:
+    """Checks every cell of a line, each on its own: all the faults of the line are recorded in one pass."""
     v = brute.valeurs
     n = brute.numero
     avant = len(erreurs)
@@ -131,14 +145,17 @@ def verifier_ligne(brute: LigneBrute, erreurs: list[ErreurReleve]) -> LigneVerif
         erreur(
             f"SIRET de l'acheteur « {_texte(v.get('siret_acheteur'))} » invalide (14 chiffres, clé de contrôle)."
         )
+        siret_acheteur = None
 
     numero_lot = None
+    lot_illisible = False
     if not vide(v.get("numero_lot")):
         numero_lot = _entier(v.get("numero_lot"))
         if not numero_lot:
             erreur(
                 f"Numéro de lot « {_texte(v.get('numero_lot'))} » illisible : indiquez un nombre entier (1, 2…)."
             )
+            numero_lot, lot_illisible = None, True
 
     mois = _mois(v.get("mois"))
     if vide(v.get("mois")):
@@ -175,6 +192,7 @@ def verifier_ligne(brute: LigneBrute, erreurs: list[ErreurReleve]) -> LigneVerif
         commune_insee = "0" + commune_insee
     if commune_insee and not re.fullmatch(r"[0-9][0-9AB][0-9]{3}", commune_insee):
         erreur(f"Code INSEE de commune « {_texte(v.get('commune_insee'))} » invalide : 5 caractères (49007).")
+        commune_insee = ""  # not looked up: "commune inconnue" would repeat the same fault
 
     brsa = None
     if not vide(v.get("brsa")):
@@ -187,12 +205,13 @@ def verifier_ligne(brute: LigneBrute, erreurs: list[ErreurReleve]) -> LigneVerif
         brsa_debut = _date(v.get("brsa_debut"))
         if brsa_debut is None:
             erreur(f"Début du RSA « {_texte(v.get('brsa_debut'))} » illisible : écrivez JJ/MM/AAAA.")
-        elif brsa is False:
-            erreur("Un début de RSA est indiqué alors que la colonne brsa vaut « non ».")
-        elif brsa_debut > timezone.localdate():
-            erreur(f"Le début du RSA ({brsa_debut:%d/%m/%Y}) est dans le futur.")
         else:
-            brsa = True
+            if brsa is False:
+                erreur("Un début de RSA est indiqué alors que la colonne brsa vaut « non ».")
+            if brsa_debut > timezone.localdate():
+                erreur(f"Le début du RSA ({brsa_debut:%d/%m/%Y}) est dans le futur.")
+            if brsa is None:
+                brsa = True
 
     siret_employeur = _siret(v.get("siret_employeur"))
     if not siret_employeur:
@@ -202,6 +221,8 @@ def verifier_ligne(brute: LigneBrute, erreurs: list[ErreurReleve]) -> LigneVerif
             f"SIRET de l'employeur « {_texte(v.get('siret_employeur'))} » invalide : 14 chiffres avec une clé de "
             "contrôle correcte."
         )
+    if not siret_employeur or not siret_valide(siret_employeur):
+        siret_employeur = None
 
     modalite = MODALITES.get(normaliser(v.get("modalite")))
     if modalite is None:
@@ -238,19 +259,20 @@ def verifier_ligne(brute: LigneBrute, erreurs: list[ErreurReleve]) -> LigneVerif
             f"Heures « {_texte(v.get('heures'))} » : le nombre d'heures d'une ligne doit être supérieur à 0 et "
             f"au plus {HEURES_MAX_PAR_LIGNE}."
         )
+        heures = None
 
-    if len(erreurs) > avant:
-        return None
     return LigneVerifiee(
         numero=n,
         reference=reference,
         siret_acheteur=siret_acheteur,
         numero_lot=numero_lot,
+        lot_illisible=lot_illisible,
         mois=mois,
         nom=nom,
         prenom=prenom,
         date_naissance=date_naissance,
         sexe=sexe,
+        sexe_illisible=not vide(v.get("sexe")) and not sexe,
         commune_insee=commune_insee,
         brsa=brsa,
         brsa_debut=brsa_debut,
@@ -258,4 +280,5 @@ def verifier_ligne(brute: LigneBrute, erreurs: list[ErreurReleve]) -> LigneVerif
         modalite=modalite,
         type_contrat=type_contrat,
         heures=heures,
+        en_erreur=len(erreurs) > avant,
     )

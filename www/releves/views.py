@@ -7,18 +7,21 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from insertion.regles import MESSAGE_RELEVE_INDISPONIBLE, SEUIL_ALERTE_HEURES_MOIS, SEUIL_MAX_HEURES_MOIS
+from beneficiaires.enums import ActionAcces
+from beneficiaires.journal import journaliser
+from insertion.regles import MESSAGE_PLAFONDS_MENSUELS, MESSAGE_RELEVE_INDISPONIBLE
 from insertion.releves.colonnes import COLONNES, valeurs_autorisees
 from insertion.releves.importation import ResultatImport, importer_releve
-from insertion.releves.lecture import lire_releve
-from insertion.releves.modele import modele_csv, modele_xlsx
-from insertion.selectors import releve_en_attente
+from insertion.releves.lecture import LIGNES_MAX, lire_releve
+from insertion.releves.modele import lignes_pre_remplies, modele_csv, modele_xlsx
+from insertion.selectors import rangees_du_modele_de_releve, releve_en_attente
 from insertion.services import (
     abandonner_releves_en_attente,
     mettre_releve_en_attente,
     prendre_releve_en_attente,
 )
 from portail.acces import utilisateur_ou_404
+from portail.periodes import libelle_mois, mois_courant, mois_precedent
 from www.releves.forms import ConfirmationReleveForm, ReleveForm
 
 ERREURS_AFFICHEES_MAX = 500
@@ -32,10 +35,20 @@ TYPES_MODELE = {
 @utilisateur_ou_404("peut_declarer")
 @require_safe
 def modele(request, format):
+    """The template, pre-filled with last month's rows of the user's contracts in execution: personal data,
+    so the download is recorded in the access log."""
     if format not in TYPES_MODELE:
         raise Http404
     type_contenu, generer = TYPES_MODELE[format]
-    reponse = HttpResponse(generer(), content_type=type_contenu)
+    mois = mois_precedent(mois_courant())
+    rangees = rangees_du_modele_de_releve(user=request.user, mois=mois, limite=LIGNES_MAX)
+    journaliser(
+        user=request.user,
+        action=ActionAcces.EXPORT,
+        nombre_personnes=len({rangee.beneficiaire_id for rangee in rangees}),
+        detail=f"modèle de relevé pré-rempli ({format}), {libelle_mois(mois)}",
+    )
+    reponse = HttpResponse(generer(lignes_pre_remplies(rangees)), content_type=type_contenu)
     reponse["Content-Disposition"] = f'attachment; filename="modele-releve-heures.{format}"'
     return reponse
 
@@ -108,7 +121,6 @@ def importer(request):
         "erreurs_masquees": max(0, len(erreurs) - ERREURS_AFFICHEES_MAX),
         "colonnes": COLONNES,
         "valeurs_autorisees": valeurs_autorisees(),
-        "seuil_alerte": SEUIL_ALERTE_HEURES_MOIS,
-        "seuil_max": SEUIL_MAX_HEURES_MOIS,
+        "plafonds_mensuels": MESSAGE_PLAFONDS_MENSUELS,
     }
     return render(request, "releves/importer.html", contexte)

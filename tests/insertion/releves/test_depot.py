@@ -1,7 +1,9 @@
 """Importing a monthly statement: the template, who may upload, size limits, confirmation, query counts."""
 
 import codecs
+import html
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -14,7 +16,7 @@ from beneficiaires.models import Beneficiaire
 from insertion.enums import Modalite, TypeContrat
 from insertion.models import HeuresRealisees, ReleveEnAttente
 from insertion.releves import lecture
-from insertion.releves.colonnes import ENTETES
+from insertion.releves.colonnes import ENTETES_FRANCAIS
 from insertion.releves.lecture import TAILLE_MAX_OCTETS
 from portail.periodes import libelle_mois
 from tests.factories import (
@@ -36,28 +38,15 @@ def test_modele_xlsx_porte_les_entetes_et_les_valeurs_autorisees(client, jeu):
     assert 'filename="modele-releve-heures.xlsx"' in reponse["Content-Disposition"]
     classeur = openpyxl.load_workbook(io.BytesIO(reponse.content))
     assert classeur.sheetnames[:2] == ["relevé", "valeurs autorisées"]
-    entetes = [c.value for c in classeur["relevé"][1]]
-    assert entetes == [
-        "reference_marche",
-        "siret_acheteur",
-        "numero_lot",
-        "mois",
-        "nom",
-        "prenom",
-        "date_naissance",
-        "sexe",
-        "commune_insee",
-        "brsa",
-        "brsa_debut",
-        "siret_employeur",
-        "modalite",
-        "type_contrat",
-        "heures",
-    ]
+    assert [c.value for c in classeur["relevé"][1]] == list(ENTETES_FRANCAIS)
     valeurs = {(r[0], r[1]) for r in classeur["valeurs autorisées"].iter_rows(min_row=2, values_only=True)}
-    assert {("modalite", code) for code in Modalite.values} <= valeurs
-    assert {("type_contrat", code) for code in TypeContrat.values} <= valeurs
-    assert {("sexe", "F"), ("sexe", "H"), ("brsa", "oui"), ("brsa", "non")} <= valeurs
+    assert {("Modalité", code) for code in Modalite.values} <= valeurs
+    assert {("Type de contrat", code) for code in TypeContrat.values} <= valeurs
+    assert {("Sexe (F ou H)", "F"), ("Sexe (F ou H)", "H")} <= valeurs
+    assert {
+        ("Bénéficiaire du RSA (oui ou non)", "oui"),
+        ("Bénéficiaire du RSA (oui ou non)", "non"),
+    } <= valeurs
 
 
 def test_modele_csv_utf8_avec_bom_et_point_virgule(client, jeu):
@@ -67,16 +56,17 @@ def test_modele_csv_utf8_avec_bom_et_point_virgule(client, jeu):
     assert reponse["Content-Type"] == "text/csv; charset=utf-8"
     assert reponse.content.startswith(codecs.BOM_UTF8)
     premiere_ligne = reponse.content[len(codecs.BOM_UTF8) :].decode("utf-8").splitlines()[0]
-    assert premiere_ligne.split(";") == list(ENTETES)
+    assert premiere_ligne.split(";") == list(ENTETES_FRANCAIS)
 
 
-def test_le_modele_vide_est_refuse_sans_donnees(client, jeu):
-    """The template itself is a valid file, but without lines: a clear message, not a crash."""
+def test_le_modele_sans_donnees_porte_la_ligne_d_exemple_que_l_import_refuse(client, jeu):
+    """Without last month's rows, the template holds the example line: read back, its contract is unknown."""
     client.force_login(jeu.agent)
     for format_ in ("xlsx", "csv"):
         modele = client.get(reverse("releves:modele", kwargs={"format": format_})).content
-        reponse = deposer(client, modele, nom=f"modele.{format_}")
-        assert "aucune ligne de relevé sous la ligne d&#x27;en-têtes" in reponse.content.decode()
+        resultat = deposer(client, modele, nom=f"modele.{format_}").context["resultat"]
+        assert resultat.lignes == 1 and not resultat.ecrit
+        assert resultat.erreurs[0].message.startswith("Marché inconnu : « 2026-M0001 »")
 
 
 def test_modele_dans_un_format_inconnu_404(client, jeu):
@@ -97,6 +87,22 @@ def test_agent_epci_voit_le_formulaire_et_la_documentation(client, jeu):
     assert reverse("releves:modele", kwargs={"format": "csv"}) in contenu
     assert "<caption" in contenu and "Colonnes du relevé" in contenu
     assert "<code>siret_employeur</code>" in contenu
+
+
+def test_la_page_enonce_chaque_plafond_une_fois(client, jeu):
+    """160 h, 250 h, 2 Mo and 5 000 lines: one sentence each, from the constants; no second ceiling (744 h)."""
+    client.force_login(jeu.agent)
+    texte = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", client.get(URL).content.decode())).split())
+    assert (
+        texte.count(
+            "Au-delà de 160 h dans un mois pour une même personne, tous marchés confondus, une confirmation est "
+            "demandée ; au-delà de 250 h, la saisie est refusée."
+        )
+        == 1
+    )
+    assert "Au plus 2 Mo et 5 000 lignes." in texte
+    for valeur in ("160", "250", "744", "2 Mo", "5 000"):
+        assert texte.count(valeur) == (0 if valeur == "744" else 1), valeur
 
 
 @pytest.mark.parametrize("trait", ["lecteur", "lecteur_epci"])
