@@ -8,7 +8,6 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from beneficiaires.enums import Sexe
 from beneficiaires.models import Beneficiaire
 from insertion.models import HeuresRealisees
 from insertion.releves.colonnes import ENTETES
@@ -16,6 +15,7 @@ from insertion.releves.importation import importer_releve
 from insertion.releves.lecture import lire_releve
 from portail.periodes import ajouter_mois, code_mois, dernier_jour, libelle_mois, mois_courant, mois_precedent
 from tests.factories import ClauseFactory, EntrepriseFactory, UserFactory
+from tests.www.saisie.aides import personne_saisie
 
 pytestmark = pytest.mark.django_db
 
@@ -46,18 +46,7 @@ def verdict_de_la_grille(client, user, clause, mois, naissance) -> str | None:
     client.force_login(user)
     reponse = client.post(
         reverse("saisie:personne", args=[clause.pk, code_mois(mois)]),
-        {
-            "nom": NOM,
-            "prenom": PRENOM,
-            "date_naissance": f"{naissance:%Y-%m-%d}",
-            "sexe": Sexe.FEMME,
-            "commune": "",
-            "niveau_qualification": "",
-            "date_entree": "",
-            "brsa_debut": "",
-            "brsa_fin": "",
-            "autres_publics_debut": "",
-        },
+        personne_saisie(nom=NOM, prenom=PRENOM, date_naissance=f"{naissance:%Y-%m-%d}"),
     )
     if reponse.status_code == 302:
         # Added to the grid; her record is written when the grid is saved with her hours.

@@ -10,7 +10,7 @@ from beneficiaires.enums import Sexe
 from beneficiaires.models import Beneficiaire
 from portail.periodes import mois_courant, mois_precedent
 from tests.factories import BeneficiaireFactory, HeuresRealiseesFactory
-from tests.www.saisie.aides import messages_de, url_personne
+from tests.www.saisie.aides import messages_de, personne_saisie, url_personne
 
 pytestmark = pytest.mark.django_db
 
@@ -29,18 +29,7 @@ def connue_de_b(epci_b, clause_b):
 
 
 def _ajout(client, clause, **valeurs):
-    donnees = {
-        "nom": "Rousseau",
-        "prenom": "Anaïs",
-        "date_naissance": NAISSANCE.isoformat(),
-        "sexe": Sexe.FEMME,
-        "commune": "",
-        "niveau_qualification": "",
-        "date_entree": "",
-        "brsa_debut": "",
-        "brsa_fin": "",
-        "autres_publics_debut": "",
-    } | valeurs
+    donnees = personne_saisie(nom="Rousseau", prenom="Anaïs", date_naissance=NAISSANCE.isoformat()) | valeurs
     return client.post(url_personne(clause, MOIS), donnees)
 
 

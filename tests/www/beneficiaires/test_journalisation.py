@@ -14,7 +14,7 @@ from insertion.enums import Modalite, TypeContrat
 from portail.periodes import mois_courant, mois_precedent
 from tests.factories import BeneficiaireFactory, HeuresRealiseesFactory, public
 from tests.www.beneficiaires.aides import url_ajout, url_fiche
-from tests.www.saisie.aides import donnees_post, remplir
+from tests.www.saisie.aides import donnees_post, personne_saisie, remplir
 
 pytestmark = pytest.mark.django_db
 
@@ -116,18 +116,7 @@ def test_grille_de_saisie_personnes_proposees(client, agent_a, clause_a, personn
 
 
 def _personne(**valeurs):
-    return {
-        "nom": "Dupré",
-        "prenom": "Élodie",
-        "date_naissance": "1990-02-01",
-        "sexe": Sexe.FEMME,
-        "commune": "",
-        "niveau_qualification": "",
-        "date_entree": "",
-        "brsa_debut": "",
-        "brsa_fin": "",
-        "autres_publics_debut": "",
-    } | valeurs
+    return personne_saisie(**valeurs)
 
 
 def test_grille_personne_retrouvee_par_son_identite(client, agent_a, clause_a):

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from beneficiaires.enums import Sexe
 from tests.factories import (
     BeneficiaireFactory,
     HeuresRealiseesFactory,
@@ -25,6 +26,22 @@ def heures(clause, mois, personne, nombre, **kwargs):
 def url_grille(clause, mois, **params):
     url = reverse("saisie:grille", args=[clause.pk, mois.strftime("%Y-%m")])
     return url + "".join(f"{'&' if i else '?'}{k}={v}" for i, (k, v) in enumerate(params.items()))
+
+
+def personne_saisie(**valeurs):
+    """What the "Ajouter une personne" form posts: Élodie Dupré, born 01/02/1990, nothing optional filled."""
+    return {
+        "nom": "Dupré",
+        "prenom": "Élodie",
+        "date_naissance": "1990-02-01",
+        "sexe": Sexe.FEMME,
+        "commune": "",
+        "niveau_qualification": "",
+        "date_entree": "",
+        "brsa_debut": "",
+        "brsa_fin": "",
+        "autres_publics_debut": "",
+    } | valeurs
 
 
 def url_personne(clause, mois):

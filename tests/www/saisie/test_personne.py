@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from beneficiaires.enums import CodePublic, Sexe
+from beneficiaires.enums import CodePublic
 from beneficiaires.models import Beneficiaire, Eligibilite, Public
 from insertion.enums import Modalite, TypeContrat
 from insertion.models import HeuresRealisees
@@ -18,6 +18,7 @@ from tests.www.saisie.aides import (
     grille,
     index_de,
     messages_de,
+    personne_saisie,
     remplir,
     url_grille,
     url_personne,
@@ -30,18 +31,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _personne(**valeurs):
-    return {
-        "nom": "Dupré",
-        "prenom": "Élodie",
-        "date_naissance": "1990-02-01",
-        "sexe": Sexe.FEMME,
-        "commune": "",
-        "niveau_qualification": "",
-        "date_entree": "",
-        "brsa_debut": "",
-        "brsa_fin": "",
-        "autres_publics_debut": "",
-    } | valeurs
+    return personne_saisie(**valeurs)
 
 
 def test_une_personne_connue_est_reprise_accents_et_casse_ignores(client_agent, clause_a, mois):
