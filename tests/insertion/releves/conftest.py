@@ -39,7 +39,8 @@ def jeu():
         sexe=Sexe.FEMME,
         cree_par_epci=agent.epci,
     )
-    commune = CommuneFactory(code_insee="49777", epci=agent.epci)
+    # Below the factory's codes (49500-49999) and above the real ones (to 49381): it can clash with neither.
+    commune = CommuneFactory(code_insee="49450", epci=agent.epci)
     return SimpleNamespace(
         agent=agent,
         clause=clause,
