@@ -54,7 +54,7 @@ def _clause(epci, acheteur=None, reference=None):
 
 def _epci_peuple(epci, nombre: int, *, decalage: int = 0):
     """`nombre` people on one contract of `epci`, with small cells in most breakdowns (deterministic)."""
-    clause = _clause(epci, f"Mairie {epci.nom}", f"M-{epci.nom}")
+    clause = _clause(epci, f"Mairie {epci.nom}", f"M-{epci.siren}")  # a reference fits in 50 characters
     personnes = []
     for rang in range(nombre):
         i = rang + decalage
