@@ -56,3 +56,23 @@ class ActionAcces(models.TextChoices):
     SORTIE = "sortie", "sortie"
     ANONYMISATION = "anonymisation", "anonymisation"
     DROIT_ACCES = "droit_acces", "droit d'accès"
+
+
+class TypeReferent(models.TextChoices):
+    """Who follows or prescribed the person."""
+
+    FRANCE_TRAVAIL = "france_travail", "France Travail"
+    REFERENT_RSA = "referent_rsa", "référent RSA du Département"
+    MISSION_LOCALE = "mission_locale", "Mission locale"
+    CAP_EMPLOI = "cap_emploi", "Cap emploi"
+    PLIE = "plie", "PLIE"
+    SIAE = "siae", "SIAE"
+    AUTRE = "autre", "autre"
+
+
+class VerificationEligibilite(models.TextChoices):
+    """Where the check of a declared public stands: declared by a clerk, then verified or refused."""
+
+    DECLAREE = "declaree", "déclaré"
+    VERIFIEE = "verifiee", "vérifié"
+    REFUSEE = "refusee", "refusé"

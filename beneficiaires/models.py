@@ -5,7 +5,15 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from beneficiaires.enums import ActionAcces, CategorieSortie, CodePublic, NiveauQualification, Sexe
+from beneficiaires.enums import (
+    ActionAcces,
+    CategorieSortie,
+    CodePublic,
+    NiveauQualification,
+    Sexe,
+    TypeReferent,
+    VerificationEligibilite,
+)
 from beneficiaires.identite import cle_identite
 
 # What an anonymised person's record keeps in place of their identity (see beneficiaires/retention.py).
@@ -58,6 +66,15 @@ class Beneficiaire(models.Model):
         "niveau de qualification", max_length=4, choices=NiveauQualification.choices, blank=True
     )
     date_entree = models.DateField("date d'entrée dans le dispositif")
+    referent = models.CharField(
+        "référent ou prescripteur", max_length=20, choices=TypeReferent.choices, blank=True
+    )
+    referent_precision = models.CharField(
+        "précision sur le référent",
+        max_length=150,
+        blank=True,
+        help_text="Structure ou agence (pas de nom de personne).",
+    )
     publics = models.ManyToManyField(
         Public, verbose_name="publics éligibles", through="Eligibilite", related_name="beneficiaires"
     )
@@ -148,6 +165,31 @@ class Eligibilite(models.Model):
     )
     date_debut = models.DateField("début")
     date_fin = models.DateField("fin", null=True, blank=True)
+    # A clerk declares; the Département verifies, seeing a document it does not keep, or refuses.
+    verification = models.CharField(
+        "vérification",
+        max_length=10,
+        choices=VerificationEligibilite.choices,
+        default=VerificationEligibilite.DECLAREE,
+    )
+    verifiee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="vérifiée par",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    verifiee_le = models.DateTimeField("vérifiée le", null=True, blank=True)
+    justificatif = models.CharField(
+        "justificatif vu",
+        max_length=200,
+        blank=True,
+        help_text="Document présenté (par exemple « attestation CAF de mars 2026 ») ; il n'est pas conservé.",
+    )
+    motif_refus = models.TextField("motif du refus", blank=True)
+
+    history = HistoricalRecords(verbose_name="historique des éligibilités")
 
     class Meta:
         verbose_name = "éligibilité"
@@ -160,6 +202,26 @@ class Eligibilite(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["beneficiaire", "public", "date_debut"], name="eligibilite_unique_par_debut"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(verification=VerificationEligibilite.DECLAREE, verifiee_le__isnull=True)
+                | (
+                    ~models.Q(verification=VerificationEligibilite.DECLAREE)
+                    & models.Q(verifiee_le__isnull=False)
+                ),
+                name="eligibilite_verification_datee",
+                violation_error_message="Une vérification ou un refus est daté ; une déclaration ne l'est pas.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(verification=VerificationEligibilite.VERIFIEE)
+                | ~models.Q(justificatif=""),
+                name="eligibilite_verifiee_avec_justificatif",
+                violation_error_message="Indiquez le document vu pour vérifier l'éligibilité.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(verification=VerificationEligibilite.REFUSEE) | ~models.Q(motif_refus=""),
+                name="eligibilite_refusee_motivee",
+                violation_error_message="Indiquez le motif du refus.",
             ),
         ]
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from insertion.models import Clause, HeuresRealisees, Objectif, ParametresCalibrage
+from insertion.models import Clause, HeuresRealisees, Objectif, ParametresCalibrage, ParametresObjectif
 from portail.administration import AutocompletionAdminMixin, SuperutilisateurAdminMixin
 
 
@@ -46,3 +46,10 @@ class ParametresCalibrageAdmin(admin.ModelAdmin):
 
     list_display = ["nature", "part_main_oeuvre", "taux_insertion", "cout_horaire"]
     list_editable = ["part_main_oeuvre", "taux_insertion", "cout_horaire"]
+
+
+@admin.register(ParametresObjectif)
+class ParametresObjectifAdmin(SimpleHistoryAdmin):
+    """How training hours count toward the yearly target; a single row (none: they all count)."""
+
+    list_display = ["__str__", "prise_en_compte_formation", "plafond_formation"]

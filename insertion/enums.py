@@ -30,3 +30,11 @@ class Statut(models.TextChoices):
     DECLAREES = "declarees", "déclarées"
     VALIDEES = "validees", "validées"
     REJETEES = "rejetees", "rejetées"
+
+
+class PriseEnCompteFormation(models.TextChoices):
+    """How hours of the modality "formation" count toward the yearly target."""
+
+    TOUTES = "toutes", "toutes les heures de formation comptent"
+    PLAFONNEES = "plafonnees", "plafonnées à une part du total"
+    EXCLUES = "exclues", "les heures de formation ne comptent pas"

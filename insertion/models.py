@@ -8,7 +8,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from insertion.enums import BaseJuridique, Modalite, Statut, TypeContrat
+from insertion.enums import BaseJuridique, Modalite, PriseEnCompteFormation, Statut, TypeContrat
 from insertion.regles import HEURES_MAX_PAR_LIGNE, MESSAGE_HEURES_LIGNE, MESSAGE_MOTIF_REJET
 from insertion.releves.lecture import TAILLE_MAX_OCTETS
 from marches.enums import NatureMarche
@@ -234,6 +234,68 @@ class Objectif(models.Model):
     def __str__(self):
         perimetre = self.epci.nom if self.epci_id else "Département"
         return f"{self.annee} — {perimetre} : {self.heures} h"
+
+
+class ParametresObjectif(models.Model):
+    """How training hours count toward the yearly target (reference data, a single row; none means "toutes")."""
+
+    unique = models.BooleanField(default=True, editable=False)
+    prise_en_compte_formation = models.CharField(
+        "heures de formation",
+        max_length=12,
+        choices=PriseEnCompteFormation.choices,
+        default=PriseEnCompteFormation.TOUTES,
+    )
+    plafond_formation = models.DecimalField(
+        "plafond des heures de formation (% du total)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Seulement si les heures de formation sont plafonnées.",
+    )
+
+    history = HistoricalRecords(verbose_name="historique des paramètres de l'objectif")
+
+    class Meta:
+        verbose_name = "paramètres de l'objectif"
+        verbose_name_plural = "paramètres de l'objectif"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(unique=True), name="parametres_objectif_unique_vrai"),
+            models.UniqueConstraint(
+                fields=["unique"],
+                name="parametres_objectif_une_seule_ligne",
+                violation_error_message="Les paramètres de l'objectif existent déjà : modifiez-les.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        prise_en_compte_formation=PriseEnCompteFormation.PLAFONNEES,
+                        plafond_formation__isnull=False,
+                        plafond_formation__gte=0,
+                        plafond_formation__lte=100,
+                    )
+                    | (
+                        ~models.Q(prise_en_compte_formation=PriseEnCompteFormation.PLAFONNEES)
+                        & models.Q(plafond_formation__isnull=True)
+                    )
+                ),
+                name="parametres_objectif_plafond_si_plafonnees",
+                violation_error_message=(
+                    "Un plafond (pourcentage entre 0 et 100) est requis quand les heures de formation sont "
+                    "plafonnées, et seulement dans ce cas."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        if self.prise_en_compte_formation == PriseEnCompteFormation.PLAFONNEES:
+            return f"Heures de formation plafonnées à {self.plafond_formation} % du total"
+        return self.get_prise_en_compte_formation_display().capitalize()
+
+    def validate_constraints(self, exclude=None):
+        # `unique` is in no form: without this, a second row would reach the database instead of a message.
+        super().validate_constraints(exclude=set(exclude or ()) - {"unique"})
 
 
 class ReleveEnAttente(models.Model):

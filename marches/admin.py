@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from marches.models import Acheteur, Entreprise, Lot, Marche
+from marches.models import Acheteur, Entreprise, EvenementSuivi, Lot, Marche
 from portail.administration import AutocompletionAdminMixin
 
 
@@ -15,9 +15,11 @@ class AcheteurAdmin(AutocompletionAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Entreprise)
-class EntrepriseAdmin(AutocompletionAdminMixin, admin.ModelAdmin):
-    list_display = ["raison_sociale", "identifiant", "type_structure"]
-    list_filter = ["type_structure", "type_identifiant"]
+class EntrepriseAdmin(AutocompletionAdminMixin, SimpleHistoryAdmin):
+    list_display = ["raison_sociale", "identifiant", "type_structure", "a_verifier"]
+    list_filter = ["a_verifier", "type_structure", "type_identifiant"]
+    raw_id_fields = ["cree_par", "verifiee_par"]
+    autocomplete_fields = ["signalee_par_epci"]
     search_fields = ["raison_sociale", "siret", "autre_identifiant"]
 
     @admin.display(description="identifiant")
@@ -58,3 +60,13 @@ class LotAdmin(AutocompletionAdminMixin, SimpleHistoryAdmin):
     list_filter = ["marche__nature", "marche__epci"]
     search_fields = ["intitule", "marche__reference", "marche__objet", "titulaire__raison_sociale"]
     autocomplete_fields = ["marche", "titulaire"]
+
+
+@admin.register(EvenementSuivi)
+class EvenementSuiviAdmin(AutocompletionAdminMixin, SimpleHistoryAdmin):
+    list_display = ["marche", "date", "etape", "auteur"]
+    list_select_related = ["marche__acheteur", "auteur"]
+    list_filter = ["etape"]
+    search_fields = ["marche__reference", "marche__objet", "commentaire"]
+    autocomplete_fields = ["marche"]
+    raw_id_fields = ["auteur"]

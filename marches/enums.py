@@ -49,3 +49,13 @@ class EtatExecution(models.TextChoices):
     EN_EXECUTION = "en_execution", "en exécution"
     PAS_COMMENCE = "pas_commence", "pas commencé"
     TERMINE = "termine", "terminé"
+
+
+class EtapeSuivi(models.TextChoices):
+    """Milestones of a clause's follow-up that the Département records on the contract page."""
+
+    REUNION_INFORMATION = "reunion_information", "réunion d'information avec le titulaire"
+    PREMIERE_EMBAUCHE = "premiere_embauche", "première embauche"
+    BILAN_MI_PARCOURS = "bilan_mi_parcours", "bilan à mi-parcours"
+    CLOTURE = "cloture", "clôture"
+    AUTRE = "autre", "autre"

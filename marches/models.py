@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from marches.enums import NatureMarche, TypeAcheteur, TypeIdentifiant, TypeStructure
+from marches.enums import EtapeSuivi, NatureMarche, TypeAcheteur, TypeIdentifiant, TypeStructure
 from marches.siret import SIRET_REGEX, valider_siret
 
 
@@ -48,6 +49,39 @@ class Entreprise(models.Model):
     type_structure = models.CharField(
         "type de structure", max_length=20, choices=TypeStructure.choices, default=TypeStructure.ENTREPRISE
     )
+    # An employer a clerk typed in the grid or a statement: the Département confirms it or merges it.
+    a_verifier = models.BooleanField(
+        "à vérifier",
+        default=False,
+        help_text="Employeur créé lors d'une saisie ; le Département le confirme ou le fusionne.",
+    )
+    signalee_par_epci = models.ForeignKey(
+        "territoires.Epci",
+        verbose_name="créée lors d'une saisie de l'EPCI",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="créée par",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    verifiee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="vérifiée par",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    verifiee_le = models.DateTimeField("vérifiée le", null=True, blank=True)
+
+    history = HistoricalRecords(verbose_name="historique des entreprises")
 
     class Meta:
         verbose_name = "entreprise"
@@ -75,6 +109,11 @@ class Entreprise(models.Model):
                 fields=["type_identifiant", "autre_identifiant"],
                 condition=~models.Q(autre_identifiant=""),
                 name="entreprise_autre_identifiant_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(a_verifier=False) | models.Q(verifiee_le__isnull=True),
+                name="entreprise_a_verifier_pas_encore_verifiee",
+                violation_error_message="Une entreprise vérifiée n'est plus « à vérifier ».",
             ),
         ]
 
@@ -133,6 +172,12 @@ class Marche(models.Model):
         unique=True,
         help_text="SIRET de l'acheteur suivi de l'identifiant du marché dans les données essentielles.",
     )
+    cloture_le = models.DateField(
+        "clôturé le",
+        null=True,
+        blank=True,
+        help_text="Date à laquelle le Département a clôturé le suivi de la clause.",
+    )
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
     modifie_le = models.DateTimeField("modifié le", auto_now=True)
 
@@ -149,8 +194,16 @@ class Marche(models.Model):
                 name="marche_fin_apres_debut",
                 violation_error_message="La fin d'exécution doit suivre le début d'exécution.",
             ),
+            models.CheckConstraint(
+                condition=models.Q(cloture_le__isnull=True)
+                | models.Q(cloture_le__gte=models.F("date_debut")),
+                name="marche_cloture_apres_debut",
+                violation_error_message="La clôture ne peut précéder le début d'exécution.",
+            ),
             models.UniqueConstraint(
-                fields=["acheteur", "reference"], name="marche_reference_unique_par_acheteur"
+                fields=["acheteur", "reference"],
+                name="marche_reference_unique_par_acheteur",
+                violation_error_message="Cet acheteur a déjà un marché de cette référence.",
             ),
         ]
 
@@ -202,3 +255,40 @@ class Lot(models.Model):
 
     def __str__(self):
         return f"{self.marche.reference} — lot {self.numero} : {self.intitule}"
+
+
+class EvenementSuivi(models.Model):
+    """A dated entry of a contract's follow-up log, written by Département staff."""
+
+    marche = models.ForeignKey(
+        Marche, verbose_name="marché", on_delete=models.CASCADE, related_name="evenements_suivi"
+    )
+    date = models.DateField("date")
+    etape = models.CharField("étape", max_length=30, choices=EtapeSuivi.choices)
+    commentaire = models.TextField("commentaire", blank=True)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="auteur",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    cree_le = models.DateTimeField("écrit le", auto_now_add=True)
+
+    history = HistoricalRecords(verbose_name="historique du suivi des marchés")
+
+    class Meta:
+        verbose_name = "événement du suivi"
+        verbose_name_plural = "journal de suivi"
+        ordering = ["marche", "-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(etape=EtapeSuivi.AUTRE) | ~models.Q(commentaire=""),
+                name="evenement_suivi_autre_commente",
+                violation_error_message="Décrivez l'événement dans le commentaire.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_etape_display()} le {self.date:%d/%m/%Y}"

@@ -15,8 +15,8 @@ from comptes.enums import Role
 from comptes.models import User
 from insertion.enums import BaseJuridique, Modalite, Statut, TypeContrat
 from insertion.models import Clause, HeuresRealisees, Objectif, ReleveEnAttente
-from marches.enums import NatureMarche, TypeAcheteur, TypeIdentifiant, TypeStructure
-from marches.models import Acheteur, Entreprise, Lot, Marche
+from marches.enums import EtapeSuivi, NatureMarche, TypeAcheteur, TypeIdentifiant, TypeStructure
+from marches.models import Acheteur, Entreprise, EvenementSuivi, Lot, Marche
 from territoires.enums import NatureEpci
 from territoires.models import Commune, Epci
 
@@ -190,6 +190,16 @@ class LotFactory(DjangoModelFactory):
     intitule = FakerFR("sentence", nb_words=4)
     montant_ht = factory.SelfAttribute("marche.montant_ht")
     titulaire = factory.SubFactory(EntrepriseFactory)
+
+
+class EvenementSuiviFactory(DjangoModelFactory):
+    class Meta:
+        model = EvenementSuivi
+
+    marche = factory.SubFactory(MarcheFactory)
+    date = datetime.date(2026, 2, 10)
+    etape = EtapeSuivi.REUNION_INFORMATION
+    commentaire = FakerFR("sentence", nb_words=8)
 
 
 # --- insertion -----------------------------------------------------------------------------------

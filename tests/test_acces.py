@@ -20,9 +20,9 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 
 from beneficiaires.enums import CodePublic
-from insertion.models import ParametresCalibrage
+from insertion.models import ParametresCalibrage, ParametresObjectif
 from portail.periodes import code_mois, mois_courant
-from tests.factories import EligibiliteFactory, ObjectifFactory, SortieFactory, public
+from tests.factories import EligibiliteFactory, EvenementSuiviFactory, ObjectifFactory, SortieFactory, public
 from tests.urls_du_portail import Motif, motifs_du_portail
 
 pytestmark = pytest.mark.django_db
@@ -193,6 +193,7 @@ def objets(epci_a, marche_a, clause_a, personne_a, agent_a):
         "marches.entreprise": clause_a.lot.titulaire,
         "marches.marche": marche_a,
         "marches.lot": clause_a.lot,
+        "marches.evenementsuivi": EvenementSuiviFactory(marche=marche_a),
         "insertion.clause": clause_a,
         "insertion.heuresrealisees": personne_a.heures.get(),
         "insertion.objectif": ObjectifFactory(),
@@ -200,6 +201,7 @@ def objets(epci_a, marche_a, clause_a, personne_a, agent_a):
         "insertion.parametrescalibrage": ParametresCalibrage.objects.get_or_create(
             nature="travaux", defaults={"part_main_oeuvre": 50, "taux_insertion": 5, "cout_horaire": 30}
         )[0],
+        "insertion.parametresobjectif": ParametresObjectif.objects.create(),
         "beneficiaires.public": public(CodePublic.BRSA),
         "beneficiaires.beneficiaire": personne_a,
         "beneficiaires.eligibilite": EligibiliteFactory(beneficiaire=personne_a),

@@ -10,8 +10,8 @@ from django.urls import reverse
 from beneficiaires.enums import CodePublic
 from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
 from comptes.models import User
-from insertion.models import Clause, HeuresRealisees, Objectif, ParametresCalibrage
-from marches.models import Acheteur, Entreprise, Lot, Marche
+from insertion.models import Clause, HeuresRealisees, Objectif, ParametresCalibrage, ParametresObjectif
+from marches.models import Acheteur, Entreprise, EvenementSuivi, Lot, Marche
 from portail.administration import AutocompletionAdminMixin
 from territoires.models import Commune, Epci
 from tests import factories
@@ -25,6 +25,7 @@ FABRIQUES = {
     Entreprise: factories.EntrepriseFactory,
     Marche: factories.MarcheFactory,
     Lot: factories.LotFactory,
+    EvenementSuivi: factories.EvenementSuiviFactory,
     Clause: factories.ClauseFactory,
     HeuresRealisees: factories.HeuresRealiseesFactory,
     Objectif: factories.ObjectifFactory,
@@ -32,6 +33,7 @@ FABRIQUES = {
     ParametresCalibrage: lambda: ParametresCalibrage.objects.get_or_create(
         nature="travaux", defaults={"part_main_oeuvre": 50, "taux_insertion": 5, "cout_horaire": 30}
     )[0],
+    ParametresObjectif: lambda: ParametresObjectif.objects.get_or_create()[0],
     Public: lambda: factories.public(CodePublic.BRSA),
     Beneficiaire: factories.BeneficiaireFactory,
     Eligibilite: factories.EligibiliteFactory,

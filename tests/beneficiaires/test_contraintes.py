@@ -25,7 +25,42 @@ from tests.factories import (
     public,
 )
 
+VERIFIEE = {"verification": "verifiee", "verifiee_le": timezone.now(), "justificatif": "attestation CAF"}
+REFUSEE = {"verification": "refusee", "verifiee_le": timezone.now(), "motif_refus": "hors critères"}
+
 CHECKS = [
+    Cas(
+        "eligibilite_verification_datee",
+        EligibiliteFactory,
+        {"verification": "verifiee", "justificatif": "attestation CAF"},
+        VERIFIEE,
+        id="verifiee-sans-date",
+        message="Une vérification ou un refus est daté ; une déclaration ne l'est pas.",
+    ),
+    Cas(
+        "eligibilite_verification_datee",
+        EligibiliteFactory,
+        {"verifiee_le": timezone.now()},
+        {"verifiee_le": None},
+        id="declaree-datee",
+        message="Une vérification ou un refus est daté ; une déclaration ne l'est pas.",
+    ),
+    Cas(
+        "eligibilite_verifiee_avec_justificatif",
+        EligibiliteFactory,
+        {**VERIFIEE, "justificatif": ""},
+        VERIFIEE,
+        id="sans-justificatif",
+        message="Indiquez le document vu pour vérifier l'éligibilité.",
+    ),
+    Cas(
+        "eligibilite_refusee_motivee",
+        EligibiliteFactory,
+        {**REFUSEE, "motif_refus": ""},
+        REFUSEE,
+        id="sans-motif",
+        message="Indiquez le motif du refus.",
+    ),
     # save() always recomputes the key: only a queryset update can blank it.
     Cas(
         "beneficiaire_cle_identite_remplie",

@@ -2,10 +2,18 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from insertion import regles
 from insertion.enums import Modalite, Statut
-from insertion.models import Clause, HeuresRealisees, Objectif, ParametresCalibrage, ReleveEnAttente
+from insertion.models import (
+    Clause,
+    HeuresRealisees,
+    Objectif,
+    ParametresCalibrage,
+    ParametresObjectif,
+    ReleveEnAttente,
+)
 from insertion.releves.lecture import TAILLE_MAX_OCTETS
 from marches.enums import NatureMarche
 from tests.contraintes import (
@@ -215,6 +223,44 @@ CHECKS += [
     ),
 ]
 
+PLAFOND_SI_PLAFONNEES = (
+    "Un plafond (pourcentage entre 0 et 100) est requis quand les heures de formation sont plafonnées, "
+    "et seulement dans ce cas."
+)
+
+
+def _parametres_objectif():
+    return ParametresObjectif.objects.get_or_create()[0]
+
+
+CHECKS += [
+    Cas(
+        "parametres_objectif_plafond_si_plafonnees",
+        _parametres_objectif,
+        {"prise_en_compte_formation": "plafonnees"},
+        {"prise_en_compte_formation": "plafonnees", "plafond_formation": Decimal("20")},
+        id="plafonnees-sans-plafond",
+        message=PLAFOND_SI_PLAFONNEES,
+    ),
+    Cas(
+        "parametres_objectif_plafond_si_plafonnees",
+        _parametres_objectif,
+        {"prise_en_compte_formation": "plafonnees", "plafond_formation": Decimal("100.01")},
+        {"prise_en_compte_formation": "plafonnees", "plafond_formation": Decimal("100")},
+        id="plafond-plus-de-100",
+        message=PLAFOND_SI_PLAFONNEES,
+    ),
+    Cas(
+        "parametres_objectif_plafond_si_plafonnees",
+        _parametres_objectif,
+        {"prise_en_compte_formation": "toutes", "plafond_formation": Decimal("20")},
+        {"prise_en_compte_formation": "exclues", "plafond_formation": None},
+        id="plafond-sans-plafonnement",
+        message=PLAFOND_SI_PLAFONNEES,
+    ),
+    Cas("parametres_objectif_unique_vrai", _parametres_objectif, {"unique": False}, {"unique": True}),
+]
+
 DOUBLONS = [
     Doublon("heures_realisees_ligne_unique", _heures_de_la_meme_ligne, ["modalite"]),
     Doublon("objectif_departement_unique_par_annee", _objectifs_departement, ["annee"]),
@@ -231,7 +277,8 @@ CHAMPS_UNIQUES = [
     ),
 ]
 
-COUVERTS = noms_couverts(CHECKS, DOUBLONS, CHAMPS_UNIQUES)
+# A single-row table has no pair of rows to collide: its own test below.
+COUVERTS = noms_couverts(CHECKS, DOUBLONS, CHAMPS_UNIQUES) | {"parametres_objectif_une_seule_ligne"}
 
 pytestmark = pytest.mark.django_db
 
@@ -306,3 +353,12 @@ def test_meme_ligne_un_autre_mois_acceptee():
         mois=datetime.date(2026, 2, 1),
     )
     assert HeuresRealisees.objects.filter(clause=premiere.clause).count() == 2
+
+
+def test_une_seule_ligne_de_parametres_de_l_objectif():
+    _parametres_objectif()
+    with violation("parametres_objectif_une_seule_ligne"):
+        ParametresObjectif.objects.create()
+    with pytest.raises(ValidationError) as erreur:
+        ParametresObjectif().full_clean()
+    assert "Les paramètres de l'objectif existent déjà : modifiez-les." in erreur.value.messages

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import factory
 import pytest
+from django.utils import timezone
 
 from marches.enums import TypeIdentifiant
 from marches.models import Acheteur, Entreprise, Lot, Marche
@@ -18,7 +19,13 @@ from tests.contraintes import (
     verifier_refus,
     violation,
 )
-from tests.factories import AcheteurFactory, EntrepriseFactory, LotFactory, MarcheFactory
+from tests.factories import (
+    AcheteurFactory,
+    EntrepriseFactory,
+    EvenementSuiviFactory,
+    LotFactory,
+    MarcheFactory,
+)
 
 SIRET_DEPARTEMENT = "22490001900015"
 UN_IDENTIFIANT = "Une entreprise a soit un SIRET, soit un autre identifiant."
@@ -29,6 +36,30 @@ def _tva(numero="BE0999999999"):
 
 
 CHECKS = [
+    Cas(
+        "entreprise_a_verifier_pas_encore_verifiee",
+        lambda: EntrepriseFactory(a_verifier=True),
+        {"verifiee_le": timezone.now()},
+        {"a_verifier": False, "verifiee_le": timezone.now()},
+        id="verifiee-encore-a-verifier",
+        message="Une entreprise vérifiée n'est plus « à vérifier ».",
+    ),
+    Cas(
+        "marche_cloture_apres_debut",
+        MarcheFactory,
+        {"cloture_le": datetime.date(2026, 1, 31)},
+        {"cloture_le": datetime.date(2026, 2, 1)},
+        id="avant-le-debut",
+        message="La clôture ne peut précéder le début d'exécution.",
+    ),
+    Cas(
+        "evenement_suivi_autre_commente",
+        EvenementSuiviFactory,
+        {"etape": "autre", "commentaire": ""},
+        {"etape": "autre", "commentaire": "Visite de chantier"},
+        id="autre-sans-commentaire",
+        message="Décrivez l'événement dans le commentaire.",
+    ),
     Cas(
         "acheteur_siret_format",
         AcheteurFactory,
