@@ -239,7 +239,7 @@ class Objectif(models.Model):
 class ParametresObjectif(models.Model):
     """How training hours count toward the yearly target (reference data, a single row; none means "toutes")."""
 
-    unique = models.BooleanField(default=True, editable=False)
+    unique = models.BooleanField("ligne unique", default=True, editable=False)
     prise_en_compte_formation = models.CharField(
         "heures de formation",
         max_length=12,
