@@ -4,6 +4,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from marches.decp.conversion import CONSIDERATIONS
+from portail.francais import accord
 
 LISTE_MAX = 50  # skipped records and warnings kept for the summary; the others are only counted
 
@@ -109,7 +110,7 @@ class ResultatImportDecp:
             )
         if self.nature_par_defaut:
             lignes.append(
-                f"Note : {milliers(self.nature_par_defaut)} marché(s) sans code CPV reconnu, "
+                f"Note : {milliers(self.nature_par_defaut)} {accord(self.nature_par_defaut, 'marché')} sans code CPV reconnu, "
                 "nature « services » par défaut."
             )
         if self.nb_ignores:

@@ -13,6 +13,7 @@ from beneficiaires.models import Sortie
 from insertion.fusion import nombre_d_identites_en_double
 from insertion.selectors import beneficiaires_avec_heures, heures_du_beneficiaire, totaux_heures
 from portail.acces import utilisateur_ou_404
+from portail.francais import pluriel
 from portail.periodes import age
 from portail.requetes import PaginationTable
 from portail.tableurs import ExportTableur
@@ -153,8 +154,7 @@ def journal(request):
             user=user,
             action=ActionAcces.EXPORT,
             nombre_personnes=len(export.dataset),
-            detail=f"journal des accès ({format_export.upper()}, {len(export.dataset)} "
-            f"entrée{'s' if len(export.dataset) > 1 else ''})",
+            detail=f"journal des accès ({format_export.upper()}, {pluriel(len(export.dataset), 'entrée')})",
         )
         return reponse
     return render(request, "beneficiaires/journal.html", {"filtre": filtre, "table": table})
