@@ -15,6 +15,7 @@ from beneficiaires.enums import (
     VerificationEligibilite,
 )
 from beneficiaires.identite import cle_identite
+from portail.tri import ordre_francais
 
 # What an anonymised person's record keeps in place of their identity (see beneficiaires/retention.py).
 NOM_ANONYMISE = "Personne anonymisée"
@@ -103,7 +104,7 @@ class Beneficiaire(models.Model):
 
     class Meta:
         verbose_name = "bénéficiaire"
-        ordering = ["nom", "prenom"]
+        ordering = [ordre_francais("nom"), ordre_francais("prenom")]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(cle_identite=""), name="beneficiaire_cle_identite_remplie"

@@ -15,6 +15,7 @@ from beneficiaires.identite import cle_identite, normaliser_nom
 from beneficiaires.models import AccesDonnees, Beneficiaire, Eligibilite, Public, Sortie
 from comptes.models import User
 from portail import historique
+from portail.tri import ordre_francais
 from territoires.models import Commune
 
 # Fields of a person's record whose changes the history shows.
@@ -193,7 +194,7 @@ def sortie_en_double(*, beneficiaire: Beneficiaire, date: datetime.date, categor
 
 
 def communes_du_departement():
-    return Commune.objects.filter(departement=settings.DEPARTEMENT).order_by("nom")
+    return Commune.objects.filter(departement=settings.DEPARTEMENT).order_by(ordre_francais("nom"))
 
 
 def communes_par_pk(*, pks) -> dict[int, Commune]:

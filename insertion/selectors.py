@@ -34,6 +34,7 @@ from marches.selectors import etat_execution
 from portail.periodes import dernier_jour, mois_precedent
 from portail.recherche import Plier
 from portail.recherche import mots as recherche_mots
+from portail.tri import ordre_francais
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -175,7 +176,7 @@ def clauses_a_choisir(*, user, recherche: str = "", avec_hors_execution: bool = 
             "rang",
             F("fin_passee").desc(nulls_last=True),
             "lot__marche__date_fin",
-            "lot__marche__acheteur__nom",
+            ordre_francais("lot__marche__acheteur__nom"),
             "lot__marche__reference",
             "lot__numero",
             "pk",
@@ -201,7 +202,7 @@ def personnes_proposees(*, user, clause, public_ids) -> list[Beneficiaire]:
     return list(
         Beneficiaire.objects.for_user(user)
         .filter(Q(pk__in=deja_venues) | Q(public_id__in=public_ids), anonymise_le__isnull=True)
-        .order_by("nom", "prenom", "date_naissance")
+        .order_by(ordre_francais("nom"), ordre_francais("prenom"), "date_naissance")
     )
 
 
@@ -210,7 +211,13 @@ def rangees_de_la_grille(*, clause, mois) -> list[HeuresRealisees]:
     rangees = list(
         HeuresRealisees.objects.filter(clause=clause, mois__in=[mois, mois_precedent(mois)])
         .select_related("beneficiaire", "employeur")
-        .order_by("beneficiaire__nom", "beneficiaire__prenom", "employeur__raison_sociale", "modalite", "pk")
+        .order_by(
+            ordre_francais("beneficiaire__nom"),
+            ordre_francais("beneficiaire__prenom"),
+            ordre_francais("employeur__raison_sociale"),
+            "modalite",
+            "pk",
+        )
     )
     for rangee in rangees:
         rangee.clause = clause  # already loaded with its lot and contract
@@ -370,10 +377,10 @@ def rangees_du_modele_de_releve(*, user, mois: datetime.date, limite: int) -> li
         .order_by(
             "clause__lot__marche__reference",
             "clause__lot__numero",
-            "beneficiaire__nom",
-            "beneficiaire__prenom",
+            ordre_francais("beneficiaire__nom"),
+            ordre_francais("beneficiaire__prenom"),
             "beneficiaire__date_naissance",
-            "employeur__raison_sociale",
+            ordre_francais("employeur__raison_sociale"),
             "modalite",
             "pk",
         )

@@ -4,6 +4,7 @@ from simple_history.models import HistoricalRecords
 
 from marches.enums import EtapeSuivi, NatureMarche, TypeAcheteur, TypeIdentifiant, TypeStructure
 from marches.siret import SIRET_REGEX, valider_siret
+from portail.tri import ordre_francais
 
 
 class Acheteur(models.Model):
@@ -21,7 +22,7 @@ class Acheteur(models.Model):
 
     class Meta:
         verbose_name = "acheteur"
-        ordering = ["nom"]
+        ordering = [ordre_francais("nom")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(siret__regex=SIRET_REGEX), name="acheteur_siret_format"
@@ -85,7 +86,7 @@ class Entreprise(models.Model):
 
     class Meta:
         verbose_name = "entreprise"
-        ordering = ["raison_sociale"]
+        ordering = [ordre_francais("raison_sociale")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(siret__isnull=True) | models.Q(siret__regex=SIRET_REGEX),

@@ -1,5 +1,6 @@
 from django.db import models
 
+from portail.tri import ordre_francais
 from territoires.enums import NatureEpci
 
 
@@ -12,7 +13,7 @@ class Epci(models.Model):
     class Meta:
         verbose_name = "EPCI"
         verbose_name_plural = "EPCI"
-        ordering = ["nom"]
+        ordering = [ordre_francais("nom")]
         constraints = [
             models.CheckConstraint(condition=models.Q(siren__regex=r"^[0-9]{9}$"), name="epci_siren_format"),
         ]
@@ -34,7 +35,7 @@ class Commune(models.Model):
 
     class Meta:
         verbose_name = "commune"
-        ordering = ["nom"]
+        ordering = [ordre_francais("nom")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(code_insee__regex=r"^[0-9][0-9AB][0-9]{3}$"),
