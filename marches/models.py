@@ -8,7 +8,13 @@ from portail.tri import ordre_francais
 
 
 class Acheteur(models.Model):
-    siret = models.CharField("SIRET", max_length=14, unique=True, validators=[valider_siret])
+    siret = models.CharField(
+        "SIRET",
+        max_length=14,
+        unique=True,
+        validators=[valider_siret],
+        error_messages={"unique": "Un acheteur porte déjà ce SIRET."},
+    )
     nom = models.CharField("nom", max_length=255)
     type = models.CharField("type", max_length=20, choices=TypeAcheteur.choices, default=TypeAcheteur.AUTRE)
     epci = models.ForeignKey(
@@ -25,7 +31,9 @@ class Acheteur(models.Model):
         ordering = [ordre_francais("nom")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(siret__regex=SIRET_REGEX), name="acheteur_siret_format"
+                condition=models.Q(siret__regex=SIRET_REGEX),
+                name="acheteur_siret_format",
+                violation_error_message="Le SIRET compte 14 chiffres.",
             ),
         ]
 
@@ -43,7 +51,13 @@ class Entreprise(models.Model):
         "type d'identifiant", max_length=10, choices=TypeIdentifiant.choices, default=TypeIdentifiant.SIRET
     )
     siret = models.CharField(
-        "SIRET", max_length=14, unique=True, null=True, blank=True, validators=[valider_siret]
+        "SIRET",
+        max_length=14,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[valider_siret],
+        error_messages={"unique": "Une entreprise porte déjà ce SIRET."},
     )
     autre_identifiant = models.CharField("autre identifiant", max_length=40, blank=True)
     raison_sociale = models.CharField("raison sociale", max_length=255)
@@ -91,6 +105,7 @@ class Entreprise(models.Model):
             models.CheckConstraint(
                 condition=models.Q(siret__isnull=True) | models.Q(siret__regex=SIRET_REGEX),
                 name="entreprise_siret_format",
+                violation_error_message="Le SIRET compte 14 chiffres.",
             ),
             models.CheckConstraint(
                 condition=(
@@ -110,6 +125,7 @@ class Entreprise(models.Model):
                 fields=["type_identifiant", "autre_identifiant"],
                 condition=~models.Q(autre_identifiant=""),
                 name="entreprise_autre_identifiant_unique",
+                violation_error_message="Une entreprise porte déjà cet identifiant.",
             ),
             models.CheckConstraint(
                 condition=models.Q(a_verifier=False) | models.Q(verifiee_le__isnull=True),
@@ -172,6 +188,7 @@ class Marche(models.Model):
         blank=True,
         unique=True,
         help_text="SIRET de l'acheteur suivi de l'identifiant du marché dans les données essentielles.",
+        error_messages={"unique": "Un marché porte déjà cet identifiant DECP."},
     )
     cloture_le = models.DateField(
         "clôturé le",
@@ -189,7 +206,11 @@ class Marche(models.Model):
         verbose_name = "marché"
         ordering = ["-date_debut", "reference"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(montant_ht__gte=0), name="marche_montant_positif"),
+            models.CheckConstraint(
+                condition=models.Q(montant_ht__gte=0),
+                name="marche_montant_positif",
+                violation_error_message="Le montant du marché ne peut être négatif.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(date_fin__gte=models.F("date_debut")),
                 name="marche_fin_apres_debut",
@@ -250,8 +271,16 @@ class Lot(models.Model):
         verbose_name = "lot"
         ordering = ["marche", "numero"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(montant_ht__gte=0), name="lot_montant_positif"),
-            models.UniqueConstraint(fields=["marche", "numero"], name="lot_numero_unique_par_marche"),
+            models.CheckConstraint(
+                condition=models.Q(montant_ht__gte=0),
+                name="lot_montant_positif",
+                violation_error_message="Le montant du lot ne peut être négatif.",
+            ),
+            models.UniqueConstraint(
+                fields=["marche", "numero"],
+                name="lot_numero_unique_par_marche",
+                violation_error_message="Ce marché a déjà un lot de ce numéro.",
+            ),
         ]
 
     def __str__(self):
