@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from insertion.models import Clause, HeuresRealisees, Objectif, ParametresCalibrage, ParametresObjectif
+from portail import formats
 from portail.administration import AutocompletionAdminMixin, SuperutilisateurAdminMixin
 
 
@@ -34,10 +35,14 @@ class HeuresRealiseesAdmin(AutocompletionAdminMixin, SuperutilisateurAdminMixin,
 
 @admin.register(Objectif)
 class ObjectifAdmin(AutocompletionAdminMixin, admin.ModelAdmin):
-    list_display = ["annee", "epci", "heures"]
+    list_display = ["libelle_annee", "epci", "heures"]
     list_filter = ["annee", "epci"]
     list_select_related = ["epci"]
     autocomplete_fields = ["epci"]
+
+    @admin.display(description="année", ordering="annee")
+    def libelle_annee(self, objectif):
+        return formats.annee(objectif.annee)
 
 
 @admin.register(ParametresCalibrage)

@@ -12,6 +12,7 @@ from insertion.enums import BaseJuridique, Modalite, PriseEnCompteFormation, Sta
 from insertion.regles import HEURES_MAX_PAR_LIGNE, MESSAGE_HEURES_LIGNE, MESSAGE_MOTIF_REJET
 from insertion.releves.lecture import TAILLE_MAX_OCTETS
 from marches.enums import NatureMarche
+from portail import formats
 
 
 class Clause(models.Model):
@@ -258,7 +259,7 @@ class Objectif(models.Model):
 
     def __str__(self):
         perimetre = self.epci.nom if self.epci_id else "Département"
-        return f"{self.annee} — {perimetre} : {self.heures} h"
+        return f"{self.annee} — {perimetre} : {formats.heures(self.heures)}"
 
 
 class ParametresObjectif(models.Model):

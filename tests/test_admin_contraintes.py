@@ -28,7 +28,10 @@ def test_objectif_en_double_et_nul(superuser_client):
         reverse("admin:insertion_objectif_add"), {"annee": "2026", "epci": "", "heures": "0"}
     )
     assert reponse.status_code == 200
-    attendus = ["L'objectif doit être supérieur à 0 heure.", "Le Département a déjà un objectif pour cette année."]
+    attendus = [
+        "L'objectif doit être supérieur à 0 heure.",
+        "Le Département a déjà un objectif pour cette année.",
+    ]
     assert sorted(_erreurs(reponse)) == sorted(attendus)
     contenu = reponse.content.decode()
     for message in attendus:

@@ -78,6 +78,9 @@ def test_chaque_champ_unique_a_son_message_en_francais():
         for champ in modele._meta.concrete_fields
         if champ.unique
         and not champ.primary_key
-        and (str(champ.error_messages["unique"]) == generique or _en_anglais(str(champ.error_messages["unique"])))
+        and (
+            str(champ.error_messages["unique"]) == generique
+            or _en_anglais(str(champ.error_messages["unique"]))
+        )
     }
     assert sans_message == set()

@@ -7,6 +7,7 @@ register = template.Library()
 register.filter("heures", formats.heures)
 register.filter("euros", formats.euros)
 register.filter("pourcentage", formats.pourcentage)
+register.filter("annee", formats.annee)
 
 
 @register.filter
