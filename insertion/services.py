@@ -23,6 +23,7 @@ from insertion.calibrage import CHAMPS_ENTREES, calculer
 from insertion.enums import Statut
 from insertion.models import Clause, HeuresRealisees, ReleveEnAttente
 from marches.models import Entreprise, Marche
+from portail.francais import de
 from portail.historique import supprimer_avec_historique
 from portail.periodes import mois_courant
 
@@ -225,7 +226,8 @@ def enregistrer_heures(
             if regles.ligne_verrouillee(statut=rangee.statut, user=user):
                 erreurs.append(
                     ErreurLigne(
-                        None, f"Les heures validées de {rangee.beneficiaire} ne peuvent pas être supprimées."
+                        None,
+                        f"Les heures validées {de(str(rangee.beneficiaire))} ne peuvent pas être supprimées.",
                     )
                 )
 

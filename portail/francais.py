@@ -64,9 +64,14 @@ def pluriel(valeur, singulier: str, pluriel: str | None = None, *, decimales: in
     return f"{texte} {accord(montre, singulier, pluriel)}"
 
 
+def _texte(mot) -> str:
+    """A word, or an object shown by its name (a person, an EPCI); nothing for None."""
+    return "" if mot is None else str(mot)
+
+
 def commence_par_voyelle(mot: str) -> bool:
     """True when the article before `mot` is elided: a vowel or a mute h (« octobre », « heures », « EPCI »)."""
-    texte = plier((mot or "").strip())
+    texte = plier(_texte(mot).strip())
     if not texte:
         return False
     premier = texte[0]
@@ -83,11 +88,13 @@ def commence_par_voyelle(mot: str) -> bool:
 
 def de(mot: str) -> str:
     """« d'octobre 2026 », « d'heures », « de mars », « de hauteur »."""
+    mot = _texte(mot)
     return f"d'{mot}" if commence_par_voyelle(mot) else f"de {mot}"
 
 
 def le(mot: str, *, feminin: bool = False) -> str:
     """« l'EPCI », « le marché », « la commune »."""
+    mot = _texte(mot)
     if commence_par_voyelle(mot):
         return f"l'{mot}"
     return f"{'la' if feminin else 'le'} {mot}"
@@ -95,6 +102,7 @@ def le(mot: str, *, feminin: bool = False) -> str:
 
 def du(mot: str, *, feminin: bool = False) -> str:
     """« de l'EPCI », « du marché », « de la commune »."""
+    mot = _texte(mot)
     if commence_par_voyelle(mot):
         return f"de l'{mot}"
     return f"{'de la' if feminin else 'du'} {mot}"

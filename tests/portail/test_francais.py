@@ -95,3 +95,9 @@ def test_filtres_de_gabarit():
     assert texte == (
         "1\u00a0000 lignes lues · correspondent · 0 marché · saisie d'octobre 2026 · de l'EPCI · l'EPCI"
     )
+
+
+def test_de_devant_le_nom_d_une_personne():
+    assert de("ÉLAN Zoé") == "d'ÉLAN Zoé"
+    assert de("DUPRÉ Maëlle") == "de DUPRÉ Maëlle"
+    assert de(None) == "de "
