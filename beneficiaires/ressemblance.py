@@ -9,9 +9,13 @@ The birth date is compared by the caller, in the database: a different birth dat
 from beneficiaires.identite import normaliser_nom
 
 
+# Ligatures that Unicode does not decompose.
+LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
+
+
 def forme_compacte(valeur: str) -> str:
-    """`valeur` without accents, case, punctuation or spaces: "Jean-Pierre" → "jeanpierre"."""
-    return normaliser_nom(valeur).replace(" ", "")
+    """`valeur` without accents, case, punctuation or spaces: "Jean-Pierre" → "jeanpierre", "Œ" → "oe"."""
+    return normaliser_nom(valeur).translate(LIGATURES).replace(" ", "")
 
 
 def ecart(a: str, b: str) -> int:
