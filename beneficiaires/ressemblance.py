@@ -8,7 +8,6 @@ The birth date is compared by the caller, in the database: a different birth dat
 
 from beneficiaires.identite import normaliser_nom
 
-
 # Ligatures that Unicode does not decompose.
 LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 
