@@ -2,6 +2,7 @@
 insertion's): this app does not depend on it."""
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.utils import timezone
 from beneficiaires.enums import CodePublic
 from beneficiaires.identite import cle_identite, normaliser_nom
 from beneficiaires.models import AccesDonnees, Beneficiaire, Eligibilite, Public, Sortie
+from beneficiaires.ressemblance import identites_proches
 from comptes.models import User
 from portail import historique
 from portail.tri import ordre_francais
@@ -55,6 +57,65 @@ def personne_connue(*, user, nom: str, prenom: str, date_naissance: datetime.dat
     """Exact match on name, first name and birth date (accents and case ignored), within the user's scope."""
     cle = cle_identite(nom, prenom, date_naissance)
     return personnes_connues(user=user, cles=[cle]).get(cle)
+
+
+# Records born the same day compared in Python at most, and candidates shown at most.
+PROCHES_EXAMINEES_MAX = 500
+PROCHES_MAX = 10
+RECHERCHE_PERSONNES_MAX = 20
+
+
+def personnes_proches(*, user, nom: str, prenom: str, date_naissance: datetime.date) -> list[Beneficiaire]:
+    """People of the user's scope born on `date_naissance` whose name is close (beneficiaires/ressemblance.py),
+    exact matches included; anonymised records never. Only the scope is read: a clerk's search never touches a
+    record outside their EPCI. Two queries at most, whatever the number of people."""
+    nees_le_meme_jour = (
+        Beneficiaire.objects.for_user(user)
+        .filter(date_naissance=date_naissance, anonymise_le__isnull=True)
+        .select_related("commune", "cree_par_epci")
+        .order_by("cle_identite", "pk")[:PROCHES_EXAMINEES_MAX]
+    )
+    proches = [
+        personne
+        for personne in nees_le_meme_jour
+        if identites_proches(nom=nom, prenom=prenom, autre_nom=personne.nom, autre_prenom=personne.prenom)
+    ]
+    return proches[:PROCHES_MAX]
+
+
+def rechercher_personnes(*, user, texte: str, annee: int | None = None) -> tuple[list[Beneficiaire], bool]:
+    """People of the user's scope (anonymised ones left out) whose name or first name holds every word of
+    `texte` (accents, case, hyphens and apostrophes ignored), born in `annee` if given (a word of four digits
+    in `texte` counts as the year): the first RECHERCHE_PERSONNES_MAX of them, in alphabetical order ignoring
+    accents, and whether there are more. One query."""
+    mots = normaliser_nom(texte).split()
+    if annee is None:
+        annee = next((int(mot) for mot in mots if mot.isdigit() and len(mot) == 4), None)
+    # The key is "nom|prénom|date": a word with a letter can only be found in the names.
+    mots = [mot for mot in mots if not mot.isdigit()]
+    if not mots and annee is None:
+        return [], False
+    personnes = Beneficiaire.objects.for_user(user).filter(anonymise_le__isnull=True)
+    for mot in mots:
+        personnes = personnes.filter(cle_identite__contains=mot)
+    if annee is not None:
+        personnes = personnes.filter(date_naissance__year=annee)
+    trouvees = list(
+        personnes.select_related("commune").order_by("cle_identite", "pk")[: RECHERCHE_PERSONNES_MAX + 1]
+    )
+    return trouvees[:RECHERCHE_PERSONNES_MAX], len(trouvees) > RECHERCHE_PERSONNES_MAX
+
+
+def get_personne_a_reprendre_for_user(*, user, public_id) -> Beneficiaire:
+    """A person of the user's scope to add to a grid, or 404 (anonymised people, and anything that is not a
+    public id, included)."""
+    try:
+        public_id = uuid.UUID(str(public_id))
+    except ValueError:
+        raise Http404 from None
+    return get_object_or_404(
+        Beneficiaire.objects.for_user(user).filter(anonymise_le__isnull=True), public_id=public_id
+    )
 
 
 def beneficiaires_pour_liste(*, user):

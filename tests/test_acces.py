@@ -80,6 +80,8 @@ ACCES = {
     "saisie/":                                                  (CONNEXION, 200,       200,       200,       404,       404,       200),
     "saisie/<int:clause_pk>/<str:mois>/":                       (CONNEXION, 200,       200,       404,       404,       404,       200),
     "saisie/<int:clause_pk>/<str:mois>/personne/":              (CONNEXION, 200,       200,       404,       404,       404,       200),
+    # Adding a known person to the grid is a POST (a GET is refused), on the user's own clauses.
+    "saisie/<int:clause_pk>/<str:mois>/personne/reprendre/":    (CONNEXION, 405,       405,       404,       404,       404,       405),
     "import/":                                                  (CONNEXION, 200,       200,       200,       404,       404,       200),
     "import/modele.<str:format>":                               (CONNEXION, 200,       200,       200,       404,       404,       200),
     # Validation is the Département's; a row's history names a person: not for readers, nor for EPCI B.

@@ -5,13 +5,18 @@ import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from beneficiaires.enums import ActionAcces
 from beneficiaires.journal import journaliser
-from beneficiaires.selectors import personne_connue
+from beneficiaires.selectors import (
+    get_personne_a_reprendre_for_user,
+    personne_connue,
+    personnes_proches,
+    rechercher_personnes,
+)
 from insertion import regles
 from insertion.enums import Statut
 from insertion.selectors import (
@@ -38,7 +43,7 @@ from portail.requetes import PaginationTable
 from www.saisie import attente
 from www.saisie.forms.choix import ChoixSaisieForm, RechercheSaisieForm
 from www.saisie.forms.grille import ConfirmationForm, ContexteGrille, GrilleFormSet
-from www.saisie.forms.personne import PersonneForm
+from www.saisie.forms.personne import PersonneForm, RecherchePersonneForm
 from www.saisie.pages import PERSONNES_RETENUES_PAR_CLAUSE, page_de_la_grille
 from www.saisie.tables import ClauseASaisirTable
 
@@ -295,39 +300,85 @@ def grille(request, clause_pk, mois):
     )
 
 
+def _detail_grille(clause) -> str:
+    return f"ajout à la grille de saisie ({clause.lot.marche.reference}, lot {clause.lot.numero})"
+
+
+def _reprendre(request, *, clause, mois, personne, message: str):
+    """Adds a known person to the grid (nothing is written but the access log) and shows the grid on them."""
+    journaliser(
+        user=request.user,
+        action=ActionAcces.IDENTIFICATION,
+        beneficiaire=personne,
+        detail=_detail_grille(clause),
+    )
+    _retenir_personne(request, clause, personne)
+    messages.info(request, f"{personne} (né·e le {personne.date_naissance:%d/%m/%Y}) {message}")
+    return redirect(_url_grille(clause, mois, personne=str(personne.public_id)))
+
+
+def _rechercher(request, *, clause) -> dict:
+    """The search for a known person of the add page (GET), logged when it returns people."""
+    if not ({"q", "annee"} & set(request.GET)):
+        return {"recherche": RecherchePersonneForm()}
+    recherche = RecherchePersonneForm(request.GET)
+    if not recherche.is_valid():
+        return {"recherche": recherche}
+    criteres = recherche.cleaned_data
+    trouvees, d_autres = rechercher_personnes(user=request.user, texte=criteres["q"], annee=criteres["annee"])
+    termes = " ".join(filter(None, [criteres["q"], criteres["annee"] and f"né·e en {criteres['annee']}"]))
+    journaliser(
+        user=request.user,
+        action=ActionAcces.RECHERCHE,
+        nombre_personnes=len(trouvees),
+        detail=f"{termes} — {_detail_grille(clause)}",
+    )
+    return {"recherche": recherche, "trouvees": trouvees, "d_autres": d_autres, "recherche_faite": True}
+
+
 @utilisateur_ou_404("peut_declarer")
 def ajouter_personne(request, clause_pk, mois):
     user = request.user
     clause = get_clause_for_user(user=user, pk=clause_pk)
     mois_date = _mois_ou_404(mois)
     form = PersonneForm(request.POST or None, mois=mois_date)
+    proches = []
     if request.method == "POST" and form.is_valid():
         donnees = form.donnees_personne()
+        identite = {
+            "nom": donnees["nom"],
+            "prenom": donnees["prenom"],
+            "date_naissance": donnees["date_naissance"],
+        }
         # Looked up in the user's scope only; a new person is written with the grid, not now.
-        connue = personne_connue(
-            user=user, nom=donnees["nom"], prenom=donnees["prenom"], date_naissance=donnees["date_naissance"]
-        )
+        connue = personne_connue(user=user, **identite)
         if connue is not None:
+            message = "est déjà connu·e du portail : sa fiche existante est reprise, sans modification. "
+            return _reprendre(
+                request,
+                clause=clause,
+                mois=mois_date,
+                personne=connue,
+                message=f"{message}Saisissez ses heures ci-dessous.",
+            )
+        if not form.autre_personne_confirmee():
+            proches = personnes_proches(user=user, **identite)
+        if proches:
             journaliser(
                 user=user,
                 action=ActionAcces.IDENTIFICATION,
-                beneficiaire=connue,
-                detail=f"ajout à la grille de saisie ({clause.lot.marche.reference}, lot {clause.lot.numero})",
+                beneficiaire=proches[0] if len(proches) == 1 else None,
+                nombre_personnes=len(proches),
+                detail=f"personnes proches proposées avant une création — {_detail_grille(clause)}",
             )
-            _retenir_personne(request, clause, connue)
-            messages.info(
+        else:
+            nouvelle = attente.mettre_en_attente(request, clause=clause, mois=mois_date, donnees=donnees)
+            messages.success(
                 request,
-                f"{connue} (né·e le {connue.date_naissance:%d/%m/%Y}) est déjà connu·e du portail : sa fiche "
-                "existante est reprise, sans modification. Saisissez ses heures ci-dessous.",
+                f"{attente.fiche_provisoire(nouvelle)} (né·e le {nouvelle.date_naissance:%d/%m/%Y}) est ajouté·e "
+                "à la grille : saisissez ses heures ci-dessous. Sa fiche sera créée à l'enregistrement de la grille.",
             )
-            return redirect(_url_grille(clause, mois_date, personne=str(connue.public_id)))
-        nouvelle = attente.mettre_en_attente(request, clause=clause, mois=mois_date, donnees=donnees)
-        messages.success(
-            request,
-            f"{attente.fiche_provisoire(nouvelle)} (né·e le {nouvelle.date_naissance:%d/%m/%Y}) est ajouté·e à "
-            "la grille : saisissez ses heures ci-dessous. Sa fiche sera créée à l'enregistrement de la grille.",
-        )
-        return redirect(_url_grille(clause, mois_date, personne=str(nouvelle.public_id)))
+            return redirect(_url_grille(clause, mois_date, personne=str(nouvelle.public_id)))
     return render(
         request,
         "saisie/personne.html",
@@ -337,6 +388,32 @@ def ajouter_personne(request, clause_pk, mois):
             "marche": clause.lot.marche,
             "libelle_mois": libelle_mois(mois_date),
             "url_grille": _url_grille(clause, mois_date),
+            "url_reprendre": reverse("saisie:reprendre", args=[clause.pk, code_mois(mois_date)]),
             "form": form,
+            "proches": proches,
+            "cle_a_confirmer": form.cle_identite() if proches else "",
+            **(
+                _rechercher(request, clause=clause)
+                if request.method == "GET"
+                else {"recherche": RecherchePersonneForm()}
+            ),
         },
+    )
+
+
+@utilisateur_ou_404("peut_declarer")
+def reprendre_personne(request, clause_pk, mois):
+    """A known person (found by the search, or close to a new one) added to the grid: a POST."""
+    user = request.user
+    clause = get_clause_for_user(user=user, pk=clause_pk)
+    mois_date = _mois_ou_404(mois)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    personne = get_personne_a_reprendre_for_user(user=user, public_id=request.POST.get("personne", ""))
+    return _reprendre(
+        request,
+        clause=clause,
+        mois=mois_date,
+        personne=personne,
+        message="est ajouté·e à la grille avec sa fiche existante : saisissez ses heures ci-dessous.",
     )

@@ -1,4 +1,4 @@
-"""Adding a person to the grid: identity, residence, publics."""
+"""Adding a person to the grid: finding a known one, or a new one (identity, residence, publics)."""
 
 import datetime
 
@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from beneficiaires import regles
 from beneficiaires.enums import NiveauQualification, Sexe
-from beneficiaires.identite import normaliser_nom
+from beneficiaires.identite import cle_identite, normaliser_nom
 from beneficiaires.selectors import autres_publics, communes_du_departement, public_brsa
 from beneficiaires.services import PeriodePublic
 from portail.formulaires import BootstrapForm
@@ -22,6 +22,36 @@ class DateSaisieField(forms.DateField):
 class ChoixCommuneField(forms.ModelChoiceField):
     def label_from_instance(self, commune):
         return f"{commune.nom} ({commune.code_insee})"
+
+
+class RecherchePersonneForm(BootstrapForm):
+    """Finding a known person to add to the grid (GET)."""
+
+    q = forms.CharField(
+        label="Nom ou prénom",
+        required=False,
+        max_length=100,
+        help_text="Chaque mot doit figurer dans le nom ou le prénom (accents, majuscules et tirets ignorés).",
+        widget=forms.TextInput(attrs={"type": "search"}),
+        error_messages={"max_length": "La recherche compte au plus 100 caractères."},
+    )
+    annee = forms.IntegerField(
+        label="Année de naissance",
+        required=False,
+        min_value=1900,
+        max_value=2100,
+        error_messages={
+            "invalid": "Indiquez l'année de naissance en quatre chiffres, par exemple 1985.",
+            "min_value": "Indiquez une année de naissance à partir de 1900.",
+            "max_value": "Indiquez une année de naissance passée.",
+        },
+    )
+
+    def clean(self):
+        donnees = super().clean()
+        if not self.errors and not normaliser_nom(donnees.get("q", "")) and donnees.get("annee") is None:
+            raise ValidationError("Indiquez un nom, un prénom ou une année de naissance.")
+        return donnees
 
 
 class PersonneForm(BootstrapForm):
@@ -71,6 +101,10 @@ class PersonneForm(BootstrapForm):
         required=False,
         help_text="La date d'entrée si elle est laissée vide.",
     )
+
+    # The identity a user confirmed as another person than the close ones shown (see `personnes_proches`).
+    # A plain field: only compared with the identity typed, never shown nor stored.
+    confirmation_identite = forms.Field(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, mois: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,6 +166,14 @@ class PersonneForm(BootstrapForm):
             PeriodePublic(public=p, date_debut=debut_autres) for p in donnees.get("autres_publics", [])
         ]
         return periodes
+
+    def cle_identite(self) -> str:
+        donnees = self.cleaned_data
+        return cle_identite(donnees["nom"], donnees["prenom"], donnees["date_naissance"])
+
+    def autre_personne_confirmee(self) -> bool:
+        """The user said this identity (as typed now, not an earlier one) is not one of the close people."""
+        return self.cleaned_data.get("confirmation_identite") == self.cle_identite()
 
     def donnees_personne(self) -> dict:
         donnees = self.cleaned_data
