@@ -117,12 +117,16 @@ class ResultatImportDecp:
             lignes.append("Marchés ignorés :")
             lignes += [f"  n° {r.numero} — {r.identifiant} : {r.motif}" for r in self.ignores]
             if self.ignores_masques:
-                lignes.append(f"  … et {milliers(self.ignores_masques)} autres")
+                lignes.append(
+                    f"  … et {milliers(self.ignores_masques)} {accord(self.ignores_masques, 'autre')}"
+                )
         if self.nb_avertissements:
             lignes.append("Avertissements :")
             lignes += [f"  {a}" for a in self.avertissements]
             if self.avertissements_masques:
-                lignes.append(f"  … et {milliers(self.avertissements_masques)} autres")
+                lignes.append(
+                    f"  … et {milliers(self.avertissements_masques)} {accord(self.avertissements_masques, 'autre')}"
+                )
         return lignes
 
 
