@@ -6,7 +6,6 @@ from django.db.models import Case, Q, Value, When
 
 from marches.enums import EtatExecution
 from marches.models import Acheteur, Entreprise, Marche
-from portail.tri import ordre_francais
 from territoires.models import Epci
 
 
@@ -17,13 +16,12 @@ def marches_designes(ids):
 
 def acheteurs_des_marches(marches):
     """Buyers of these contracts: the options of a buyer filter, never one the user cannot see."""
-    return Acheteur.objects.filter(pk__in=marches.order_by().values("acheteur")).order_by(
-        ordre_francais("nom")
-    )
+    # In French alphabetical order: the model's default ordering.
+    return Acheteur.objects.filter(pk__in=marches.order_by().values("acheteur"))
 
 
 def epci_des_marches(marches):
-    return Epci.objects.filter(pk__in=marches.order_by().values("epci")).order_by(ordre_francais("nom"))
+    return Epci.objects.filter(pk__in=marches.order_by().values("epci"))  # French alphabetical order
 
 
 def entreprises_par_siret(sirets) -> dict[str, Entreprise]:
@@ -35,7 +33,7 @@ def epci_par_siren(siren: str) -> Epci | None:
 
 
 def epci_du_territoire():
-    return Epci.objects.order_by(ordre_francais("nom"))
+    return Epci.objects.all()  # French alphabetical order (the model's default ordering)
 
 
 def annees_d_execution(marches) -> list[int]:

@@ -19,7 +19,7 @@ from insertion.selectors import (
 )
 from insertion.services import SaisieInvalide, rejeter_heures, valider_heures
 from portail.acces import utilisateur_ou_404
-from portail.francais import pluriel
+from portail.formats import nombre
 from portail.periodes import libelle_mois
 from portail.requetes import PaginationTable
 from www.validation.filters import FileValidationFilter
@@ -29,7 +29,8 @@ from www.validation.tables import ExportFile, FileValidationTable
 
 def _lignes(nombre_lignes, participe):
     """'1 ligne validée', '3 lignes validées', '1 000 lignes validées'."""
-    return pluriel(nombre_lignes, f"ligne {participe}", f"lignes {participe}s")
+    s = "s" if nombre_lignes > 1 else ""
+    return f"{nombre(nombre_lignes)} ligne{s} {participe}{s}"
 
 
 @method_decorator(utilisateur_ou_404("voit_tout"), name="dispatch")
