@@ -14,6 +14,8 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     Subquery,
@@ -41,7 +43,9 @@ class CompteDistinct(Func):
 
 
 def _somme(qs, champ):
-    return Coalesce(Subquery(qs.order_by().annotate(total=Func(F(champ), function="SUM")).values("total")[:1]), ZERO)
+    return Coalesce(
+        Subquery(qs.order_by().annotate(total=Func(F(champ), function="SUM")).values("total")[:1]), ZERO
+    )
 
 
 def _compte(qs, champ):
@@ -55,7 +59,9 @@ def entreprises_du_perimetre(*, user):
     entreprises = Entreprise.objects.all()
     if epci := user.epci_impose_id:
         titulaire = Lot.objects.filter(titulaire=OuterRef("pk"), marche__epci_id=epci)
-        employeur = HeuresRealisees.objects.filter(employeur=OuterRef("pk"), clause__lot__marche__epci_id=epci)
+        employeur = HeuresRealisees.objects.filter(
+            employeur=OuterRef("pk"), clause__lot__marche__epci_id=epci
+        )
         entreprises = entreprises.filter(Exists(titulaire) | Exists(employeur))
     return entreprises
 
@@ -150,8 +156,8 @@ def personnes_employees(*, user, entreprise: Entreprise):
         .annotate(
             validees=Coalesce(Sum("heures", filter=Q(statut=Statut.VALIDEES)), ZERO),
             declarees=Coalesce(Sum("heures", filter=Q(statut=Statut.DECLAREES)), ZERO),
-            premier_mois=Func(F("mois"), function="MIN"),
-            dernier_mois=Func(F("mois"), function="MAX"),
+            premier_mois=Min("mois"),
+            dernier_mois=Max("mois"),
         )
         .order_by(Plier("beneficiaire__nom"), Plier("beneficiaire__prenom"), "clause__lot__marche__reference")
     )
@@ -171,9 +177,7 @@ class ChiffresAttestation:
 def chiffres_attestation(*, user, entreprise: Entreprise, marche_pk: int) -> ChiffresAttestation:
     """What the attestation certifies for a company on a contract: as holder, every hour of the lots it holds;
     as employer (of another holder's lot), the hours it employed. 404 if it neither holds nor works on it."""
-    marche = get_object_or_404(
-        _marches_de(user, entreprise).select_related("acheteur", "epci"), pk=marche_pk
-    )
+    marche = get_object_or_404(_marches_de(user, entreprise).select_related("acheteur", "epci"), pk=marche_pk)
     lots = Lot.objects.filter(marche=marche, titulaire=entreprise)
     titulaire = lots.exists()
     heures = HeuresRealisees.objects.filter(clause__lot__marche=marche).exclude(statut=Statut.REJETEES)

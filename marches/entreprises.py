@@ -18,7 +18,7 @@ RAISON_CONFIRMATION = "Employeur vérifié par le Département"
 RAISON_FUSION = "Fusion d'entreprises en double"
 
 
-class FusionImpossible(Exception):
+class FusionEntreprisesImpossible(Exception):
     """A merge refused, with its French message."""
 
 
@@ -58,7 +58,9 @@ def enregistrer_employeurs(*, user, entreprises: list[Entreprise]) -> dict[str, 
     return existantes | creees
 
 
-def confirmer_entreprise(*, user, entreprise: Entreprise, raison_sociale: str, type_structure: str) -> Entreprise:
+def confirmer_entreprise(
+    *, user, entreprise: Entreprise, raison_sociale: str, type_structure: str
+) -> Entreprise:
     """The Département confirms an employer typed by a clerk, possibly fixing its name and structure type."""
     if not user.voit_tout:
         raise PermissionDenied("Seul le Département vérifie les employeurs.")
@@ -75,12 +77,12 @@ def confirmer_entreprise(*, user, entreprise: Entreprise, raison_sociale: str, t
 
 def fusionner_entreprises(*, user, doublon: Entreprise, gardee: Entreprise) -> Entreprise:
     """Moves the duplicate's hours (as employer) and lots (as holder) to the kept company, then deletes the
-    duplicate — all in one transaction, with history. Refused (FusionImpossible) when a moved row would
+    duplicate — all in one transaction, with history. Refused (FusionEntreprisesImpossible) when a moved row would
     repeat a row of the kept company (same clause, person, month and modality)."""
     if not user.voit_tout:
         raise PermissionDenied("Seul le Département fusionne les entreprises.")
     if doublon.pk == gardee.pk:
-        raise FusionImpossible("Choisissez une autre entreprise que celle-ci.")
+        raise FusionEntreprisesImpossible("Choisissez une autre entreprise que celle-ci.")
     with transaction.atomic():
         # Both locked in pk order: a concurrent entry on either waits for the merge.
         list(
@@ -98,7 +100,7 @@ def fusionner_entreprises(*, user, doublon: Entreprise, gardee: Entreprise) -> E
         )
         collisions = doublon.heures.filter(Exists(memes_lignes)).count()
         if collisions:
-            raise FusionImpossible(
+            raise FusionEntreprisesImpossible(
                 f"Fusion impossible : {collisions} ligne{'s' if collisions > 1 else ''} d'heures de "
                 f"{doublon.raison_sociale} existe{'nt' if collisions > 1 else ''} déjà pour {gardee.raison_sociale} "
                 "(même marché, même personne, même mois, même modalité). Corrigez ou supprimez ces lignes "
