@@ -61,7 +61,7 @@ class EntrepriseTable(tables.Table):
 
     def render_a_verifier(self, value):
         if value:
-            return format_html('<span class="badge text-bg-warning">à vérifier</span>')
+            return format_html('<span class="badge text-bg-warning">{}</span>', "à vérifier")
         return "—"
 
     def value_a_verifier(self, value):
