@@ -5,6 +5,7 @@ import pytest
 from insertion.models import HeuresRealisees
 from marches.enums import TypeStructure
 from marches.models import Entreprise
+from portail.periodes import mois_precedent
 from tests.factories import siret_aleatoire
 from tests.www.saisie.aides import (
     donnees_post,
@@ -20,32 +21,13 @@ from tests.www.saisie.aides import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def client_agent(client, agent_a):
-    client.force_login(agent_a)
-    return client
-
-
-@pytest.fixture
-def mois():
-    from portail.periodes import mois_courant, mois_precedent
-
-    return mois_precedent(mois_courant())
-
-
 def _grille_avec_siret(client, clause, mois, siret, **valeurs):
     personne = personne_sans_commune()
-    heures(clause, _mois_avant(mois), personne, 70)
+    heures(clause, mois_precedent(mois), personne, 70)  # offered again this month
     _, formset = grille(client, clause, mois)
     donnees = donnees_post(formset)
     remplir(donnees, index_de(formset, personne), heures="12", siret_employeur=siret, **valeurs)
     return personne, donnees
-
-
-def _mois_avant(mois):
-    from portail.periodes import mois_precedent
-
-    return mois_precedent(mois)
 
 
 def test_un_siret_inconnu_demande_raison_sociale_et_type_sur_la_ligne(client_agent, clause_a, mois):
@@ -88,6 +70,10 @@ def test_avec_raison_sociale_et_type_l_employeur_est_cree_a_verifier_et_la_grill
     assert entreprise.history.get().history_user == agent_a
     rangee = HeuresRealisees.objects.get(mois=mois, beneficiaire=personne)
     assert rangee.employeur == entreprise
+    assert (
+        f"Nouvel employeur enregistré, à vérifier par le Département : Intérim Insertion Anjou (SIRET {siret})."
+        in messages_de(reponse)
+    )
 
 
 def test_une_grille_refusee_ne_cree_aucun_employeur(client_agent, clause_a, mois):
@@ -127,3 +113,26 @@ def test_un_siret_a_la_cle_fausse_reste_refuse(client_agent, clause_a, mois):
     assert "Ce SIRET n&#x27;est pas valide (clé de contrôle incorrecte)." in reponse.content.decode()
     assert "Nouvel employeur, ligne" not in reponse.content.decode()
     assert not Entreprise.objects.filter(raison_sociale="Faux SIRET").exists()
+
+
+def test_sans_javascript_la_grille_revient_avec_les_champs_puis_s_enregistre(client_agent, clause_a, mois):
+    siret = siret_aleatoire()
+    personne, donnees = _grille_avec_siret(client_agent, clause_a, mois, siret)
+    premiere = client_agent.post(url_grille(clause_a, mois), donnees)
+    formset = premiere.context["formset"]
+    ligne = index_de(formset, personne)
+    assert formset.forms[ligne].employeur_inconnu
+
+    # What the browser sends back from the page as shown, with the two new fields filled in.
+    suite = remplir(
+        donnees_post(formset),
+        ligne,
+        raison_sociale_employeur="Association intermédiaire Loire-Layon",
+        type_structure_employeur=TypeStructure.AI,
+    )
+    reponse = client_agent.post(url_grille(clause_a, mois), suite)
+
+    assert reponse.status_code == 302
+    entreprise = Entreprise.objects.get(siret=siret)
+    assert (entreprise.type_structure, entreprise.a_verifier) == (TypeStructure.AI, True)
+    assert HeuresRealisees.objects.get(mois=mois, beneficiaire=personne).employeur == entreprise

@@ -26,11 +26,6 @@ H = Decimal
 
 
 @pytest.fixture
-def mois():
-    return mois_precedent(mois_courant())
-
-
-@pytest.fixture
 def etti(clause_a, personne_a, mois):
     """An ETTI employing two people on clause_a (20 h validated, 10 h declared, 5 h rejected)."""
     etti = EntrepriseFactory(raison_sociale="Élan Intérim", type_structure=TypeStructure.ETTI)
@@ -311,3 +306,20 @@ def test_attestation_404(client, departement, lecteur, agent_b, clause_a, marche
         ).status_code
         == 404
     )
+
+
+def test_la_page_a_verifier_ne_fait_pas_plus_de_requetes_avec_10_fois_plus_d_employeurs(
+    client, departement, agent_a
+):
+    client.force_login(departement)
+    url = reverse("entreprises:a_verifier")
+
+    def saisis(n):
+        EntrepriseFactory.create_batch(n, a_verifier=True, cree_par=agent_a, signalee_par_epci=agent_a.epci)
+
+    saisis(2)
+    reponse, avec_n = requetes_de_la_page(client, url)
+    assert agent_a.epci.nom in reponse.content.decode()
+    saisis(18)
+    _, avec_10_n = requetes_de_la_page(client, url)
+    assert_autant_de_requetes(avec_n, avec_10_n)
