@@ -5,7 +5,7 @@ relations of the company (`heures`, `lots`), so that this app does not import th
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
@@ -53,7 +53,15 @@ def enregistrer_employeurs(*, user, entreprises: list[Entreprise]) -> dict[str, 
             entreprise.full_clean(validate_unique=False, validate_constraints=False)
             entreprise._history_user = user
             entreprise._change_reason = RAISON_CREATION
-            entreprise.save()
+            try:
+                with transaction.atomic():
+                    entreprise.save()
+            except IntegrityError:
+                # Typed by someone else at the same time: theirs is kept.
+                existante = Entreprise.objects.filter(siret=siret).first()
+                if existante is None:
+                    raise
+                entreprise = existante
             creees[siret] = entreprise
     return existantes | creees
 
