@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("www.comptes.urls")),
     path("", include("www.tableau_de_bord.urls")),
     path("", include("www.marches.urls")),
+    path("", include("www.entreprises.urls")),
     path("", include("www.calibrage.urls")),
     path("", include("www.saisie.urls")),
     path("", include("www.releves.urls")),

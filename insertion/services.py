@@ -22,6 +22,7 @@ from insertion import regles
 from insertion.calibrage import CHAMPS_ENTREES, calculer
 from insertion.enums import Statut
 from insertion.models import Clause, HeuresRealisees, ReleveEnAttente
+from marches.entreprises import enregistrer_employeurs
 from marches.models import Entreprise, Marche
 from portail.francais import de
 from portail.historique import supprimer_avec_historique
@@ -265,29 +266,41 @@ def enregistrer_grille(
     """The grid's save. The people added to the grid since it was opened (`nouvelles`, by public id) exist only
     in the lines naming them (`beneficiaire.pk` is None): they are created now, with those lines, in the same
     transaction — a person added then left without hours is never written. One of them who has been created
-    meanwhile in the user's scope is reused.
+    meanwhile in the user's scope is reused. Likewise the employers typed with an unknown SIRET (`employeur.pk`
+    is None): created "à vérifier" with the hours, never when the grid is refused.
     """
     a_creer = {str(ligne.beneficiaire.public_id) for ligne in lignes if ligne.beneficiaire.pk is None}
-    if not a_creer:
+    employeurs = {ligne.employeur.siret: ligne.employeur for ligne in lignes if ligne.employeur.pk is None}
+    if not a_creer and not employeurs:
         return enregistrer_heures(
             user=user, lignes=lignes, suppressions=suppressions, confirmer_depassement=confirmer_depassement
         )
     personnes = [(nouvelles or {})[public_id] for public_id in sorted(a_creer)]
     try:
         with transaction.atomic():
-            connues = personnes_connues(user=user, cles=[p.cle_identite for p in personnes])
-            creees = creer_beneficiaires(
-                user=user, personnes=[p for p in personnes if p.cle_identite not in connues]
-            )
-            enregistrees = {
-                str(p.public_id): connues.get(p.cle_identite) or creees[p.cle_identite] for p in personnes
-            }
-            lignes = [
-                replace(ligne, beneficiaire=enregistrees[str(ligne.beneficiaire.public_id)])
-                if ligne.beneficiaire.pk is None
-                else ligne
-                for ligne in lignes
-            ]
+            if employeurs:
+                # Employers typed by the clerk: created with the hours, or not at all.
+                enregistres = enregistrer_employeurs(user=user, entreprises=list(employeurs.values()))
+                lignes = [
+                    replace(ligne, employeur=enregistres[ligne.employeur.siret])
+                    if ligne.employeur.pk is None
+                    else ligne
+                    for ligne in lignes
+                ]
+            if personnes:
+                connues = personnes_connues(user=user, cles=[p.cle_identite for p in personnes])
+                creees = creer_beneficiaires(
+                    user=user, personnes=[p for p in personnes if p.cle_identite not in connues]
+                )
+                enregistrees = {
+                    str(p.public_id): connues.get(p.cle_identite) or creees[p.cle_identite] for p in personnes
+                }
+                lignes = [
+                    replace(ligne, beneficiaire=enregistrees[str(ligne.beneficiaire.public_id)])
+                    if ligne.beneficiaire.pk is None
+                    else ligne
+                    for ligne in lignes
+                ]
             return enregistrer_heures(
                 user=user,
                 lignes=lignes,

@@ -73,6 +73,17 @@ ACCES = {
     "marches/":                                                 (CONNEXION, 200,       200,       200,       200,       200,       200),
     "marches/<int:pk>/":                                        (CONNEXION, 200,       200,       404,       200,       200,       200),
     "marches/import-decp/":                                     (CONNEXION, 200,       404,       404,       404,       404,       200),
+    # Companies are not personal data: readers see the list and the pages (counts of people, never names),
+    # within their scope; the titulaire of clause_a holds a lot of EPCI A only, so EPCI B's clerk gets 404.
+    "entreprises/":                                             (CONNEXION, 200,       200,       200,       200,       200,       200),
+    "entreprises/<str:siret>/":                                 (CONNEXION, 200,       200,       404,       200,       200,       200),
+    # Employers typed by clerks: the Département confirms or merges them (POSTs).
+    "entreprises/a-verifier/":                                  (CONNEXION, 200,       404,       404,       404,       404,       200),
+    "entreprises/<str:siret>/confirmer/":                       (CONNEXION, 405,       404,       404,       404,       404,       405),
+    "entreprises/<str:siret>/fusionner/":                       (CONNEXION, 405,       404,       404,       404,       404,       405),
+    # The attestation is handed to the company by the Département; the clerks of the contract's EPCI may print
+    # it too (they follow the clause with the company). Readers never: it is a document, not a figure.
+    "entreprises/<str:siret>/attestation/<int:marche_pk>/":     (CONNEXION, 200,       200,       404,       404,       404,       200),
     # Only the Département calibrates.
     "clauses/a-calibrer/":                                      (CONNEXION, 200,       404,       404,       404,       404,       200),
     "clauses/<int:pk>/calibrer/":                               (CONNEXION, 200,       404,       404,       404,       404,       200),
@@ -229,6 +240,8 @@ def valeurs_des_routes(objets):
         "public_id": objets["beneficiaires.beneficiaire"].public_id,
         "sortie_pk": objets["beneficiaires.sortie"].pk,
         "format": "xlsx",
+        "siret": objets["insertion.clause"].lot.titulaire.siret,
+        "marche_pk": objets["marches.marche"].pk,
         "uidb64": "MQ",
         "token": "jeton-perime",
         "app_label": "marches",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from beneficiaires.enums import Sexe
 from insertion.enums import Modalite, TypeContrat
+from marches.enums import TypeStructure
 
 
 @dataclass(frozen=True)
@@ -113,11 +114,29 @@ COLONNES = (
     Colonne(
         "siret_employeur",
         True,
-        "SIRET (14 chiffres) de l'employeur de la personne, déjà enregistré dans le portail.",
+        "SIRET (14 chiffres) de l'employeur de la personne ; un employeur que le portail ne connaît pas encore "
+        "est créé avec sa raison sociale (colonne suivante), « à vérifier » par le Département.",
         "12345678200010",
         entete="SIRET de l'employeur",
         alias=("siret", "employeur"),
         texte=True,
+    ),
+    Colonne(
+        "raison_sociale_employeur",
+        False,
+        "Raison sociale de l'employeur : seulement pour un employeur que le portail ne connaît pas encore.",
+        "Intérim Insertion Anjou",
+        entete="Raison sociale de l'employeur",
+        alias=("raison_sociale", "nom_employeur", "nom_entreprise", "entreprise"),
+    ),
+    Colonne(
+        "type_structure_employeur",
+        False,
+        "Type de structure d'un nouvel employeur : un code ou un libellé de la feuille « valeurs autorisées » "
+        "(vide : entreprise).",
+        TypeStructure.ETTI.value,
+        entete="Type de structure de l'employeur",
+        alias=("type_structure", "type_employeur", "structure"),
     ),
     Colonne(
         "modalite",
@@ -185,6 +204,7 @@ TYPES_CONTRAT = _table_des_choix(
         "formation": TypeContrat.STAGE,
     },
 )
+TYPES_STRUCTURE = _table_des_choix(TypeStructure, {"entreprise classique": TypeStructure.ENTREPRISE})
 
 # Header as written (normalised) -> column name.
 COLONNES_PAR_CLE = {normaliser(cle): c.nom for c in COLONNES for cle in (c.nom, c.entete, *c.alias)}
@@ -195,6 +215,7 @@ def valeurs_autorisees() -> list[tuple[str, list[tuple[str, str]]]]:
     return [
         ("modalite", list(Modalite.choices)),
         ("type_contrat", list(TypeContrat.choices)),
+        ("type_structure_employeur", list(TypeStructure.choices)),
         ("sexe", list(Sexe.choices)),
         ("brsa", [("oui", "bénéficiaire du RSA"), ("non", "non bénéficiaire du RSA (ou vide)")]),
     ]

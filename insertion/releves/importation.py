@@ -23,6 +23,7 @@ from insertion.regles import erreur_mois_declarable
 from insertion.releves.lecture import Releve
 from insertion.releves.verification import ErreurReleve, LigneVerifiee, verifier_ligne
 from insertion.services import LigneHeures, SaisieInvalide, enregistrer_heures
+from marches.entreprises import enregistrer_employeurs, nouvel_employeur
 from marches.models import Entreprise, Marche
 from portail.periodes import mois_courant
 from territoires.models import Commune
@@ -35,6 +36,7 @@ class ResultatImport:
     modifiees: int = 0
     inchangees: int = 0
     personnes_creees: list[str] = field(default_factory=list)
+    employeurs_crees: list[str] = field(default_factory=list)  # "à vérifier" by the Département
     erreurs: list[ErreurReleve] = field(default_factory=list)
     alertes: list[str] = field(default_factory=list)
     confirmation_requise: bool = False
@@ -149,22 +151,52 @@ def _resoudre_clauses(*, user, lignes: list[LigneVerifiee], erreurs: list[Erreur
 
 def _resoudre_employeurs(
     *, lignes: list[LigneVerifiee], erreurs: list[ErreurReleve]
-) -> dict[str, Entreprise]:
+) -> tuple[dict[str, Entreprise], dict[str, Entreprise]]:
+    """Known employers by SIRET (one query), and the new ones the file names with their raison sociale
+    (unsaved: created "à vérifier" with the hours)."""
     # An empty or invalid SIRET is already reported: it is not looked up.
     lignes = [ligne for ligne in lignes if ligne.siret_employeur]
     employeurs = {
         e.siret: e for e in Entreprise.objects.filter(siret__in={ligne.siret_employeur for ligne in lignes})
     }
+    nouveaux: dict[str, Entreprise] = {}
+    premieres: dict[str, int] = {}
     for ligne in lignes:
-        if ligne.siret_employeur not in employeurs:
+        siret = ligne.siret_employeur
+        if siret in employeurs:
+            continue
+        if not ligne.raison_sociale_employeur:
+            if siret not in nouveaux:  # another line of the file gives its name
+                erreurs.append(
+                    ErreurReleve(
+                        ligne.numero,
+                        f"Employeur inconnu : aucune entreprise de SIRET {siret} dans le portail. Indiquez sa "
+                        "raison sociale dans la colonne raison_sociale_employeur (et son type de structure dans "
+                        "type_structure_employeur) pour l'ajouter ; le Département le vérifiera.",
+                    )
+                )
+            continue
+        if ligne.type_structure_employeur is None:  # unreadable: already reported
+            continue
+        if siret not in nouveaux:
+            nouveaux[siret] = nouvel_employeur(
+                siret=siret,
+                raison_sociale=ligne.raison_sociale_employeur,
+                type_structure=ligne.type_structure_employeur,
+            )
+            premieres[siret] = ligne.numero
+        elif (nouveaux[siret].raison_sociale, nouveaux[siret].type_structure) != (
+            ligne.raison_sociale_employeur,
+            ligne.type_structure_employeur,
+        ):
             erreurs.append(
                 ErreurReleve(
                     ligne.numero,
-                    f"Employeur inconnu : aucune entreprise de SIRET {ligne.siret_employeur} dans le portail. "
-                    "Demandez au Département de l'enregistrer.",
+                    f"Pour l'employeur de SIRET {siret}, la raison sociale ou le type de structure diffère de la "
+                    f"ligne {premieres[siret]}.",
                 )
             )
-    return employeurs
+    return employeurs, nouveaux
 
 
 def _resoudre_personnes(
@@ -260,7 +292,7 @@ def importer_releve(*, user, releve: Releve, confirmer_depassement: bool = False
     lignes = [verifier_ligne(brute, erreurs) for brute in releve.lignes]
 
     clauses = _resoudre_clauses(user=user, lignes=lignes, erreurs=erreurs)
-    employeurs = _resoudre_employeurs(lignes=lignes, erreurs=erreurs)
+    employeurs, nouveaux_employeurs = _resoudre_employeurs(lignes=lignes, erreurs=erreurs)
     connues, nouvelles, communes = _resoudre_personnes(user=user, lignes=lignes, erreurs=erreurs)
 
     a_creer = [n for n in nouvelles.values() if n.creable]
@@ -273,7 +305,7 @@ def importer_releve(*, user, releve: Releve, confirmer_depassement: bool = False
         if ligne.numero in clauses
         and ligne.mois is not None
         and ligne.cle_personne in possibles
-        and ligne.siret_employeur in employeurs
+        and (ligne.siret_employeur in employeurs or ligne.siret_employeur in nouveaux_employeurs)
         and ligne.heures is not None
         and ligne.modalite is not None
         and ligne.type_contrat is not None
@@ -291,6 +323,10 @@ def importer_releve(*, user, releve: Releve, confirmer_depassement: bool = False
     # the file's errors are all reported at once; the transaction is then rolled back.
     try:
         with transaction.atomic():
+            if nouveaux_employeurs:
+                employeurs |= enregistrer_employeurs(
+                    user=user, entreprises=list(nouveaux_employeurs.values())
+                )
             personnes = connues | creer_beneficiaires(
                 user=user,
                 personnes=_personnes_a_creer(nouvelles=a_creer, communes=communes),
@@ -347,4 +383,7 @@ def importer_releve(*, user, releve: Releve, confirmer_depassement: bool = False
     )
     resultat.alertes = saisie.alertes
     resultat.personnes_creees = sorted(str(personnes[n.ligne.cle_personne]) for n in a_creer)
+    resultat.employeurs_crees = sorted(
+        f"{e.raison_sociale} (SIRET {e.siret})" for e in nouveaux_employeurs.values() if e.pk is not None
+    )
     return resultat

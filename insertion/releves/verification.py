@@ -11,8 +11,17 @@ from django.utils import timezone
 from beneficiaires.identite import cle_identite
 from insertion.enums import Modalite, TypeContrat
 from insertion.regles import HEURES_MAX_PAR_LIGNE, heures_de_ligne_valides
-from insertion.releves.colonnes import MODALITES, NON, OUI, SEXES, TYPES_CONTRAT, normaliser
+from insertion.releves.colonnes import (
+    MODALITES,
+    NON,
+    OUI,
+    SEXES,
+    TYPES_CONTRAT,
+    TYPES_STRUCTURE,
+    normaliser,
+)
 from insertion.releves.lecture import LigneBrute, vide
+from marches.enums import TypeStructure
 from marches.siret import normaliser_siret, siret_valide
 from portail.periodes import lire_mois, premier_jour
 
@@ -107,6 +116,8 @@ class LigneVerifiee:
     brsa: bool | None
     brsa_debut: datetime.date | None
     siret_employeur: str | None  # None: empty or invalid
+    raison_sociale_employeur: str  # for an employer the portal does not know yet
+    type_structure_employeur: str | None  # None: unreadable (already reported)
     modalite: str | None
     type_contrat: str | None
     heures: Decimal | None  # None: empty, unreadable or out of bounds
@@ -224,6 +235,20 @@ def verifier_ligne(brute: LigneBrute, erreurs: list[ErreurReleve]) -> LigneVerif
     if not siret_employeur or not siret_valide(siret_employeur):
         siret_employeur = None
 
+    raison_sociale_employeur = " ".join(_texte(v.get("raison_sociale_employeur")).split())
+    if len(raison_sociale_employeur) > 255:
+        erreur("La raison sociale de l'employeur dépasse 255 caractères.")
+        raison_sociale_employeur = ""
+    type_structure_employeur = TypeStructure.ENTREPRISE
+    if not vide(v.get("type_structure_employeur")):
+        type_structure_employeur = TYPES_STRUCTURE.get(normaliser(v.get("type_structure_employeur")))
+        if type_structure_employeur is None:
+            erreur(
+                f"Type de structure « {_texte(v.get('type_structure_employeur'))} » inconnu : valeurs admises "
+                + ", ".join(TypeStructure.values)
+                + " (ou leurs libellés)."
+            )
+
     modalite = MODALITES.get(normaliser(v.get("modalite")))
     if modalite is None:
         erreur(
@@ -277,6 +302,8 @@ def verifier_ligne(brute: LigneBrute, erreurs: list[ErreurReleve]) -> LigneVerif
         brsa=brsa,
         brsa_debut=brsa_debut,
         siret_employeur=siret_employeur,
+        raison_sociale_employeur=raison_sociale_employeur,
+        type_structure_employeur=type_structure_employeur,
         modalite=modalite,
         type_contrat=type_contrat,
         heures=heures,

@@ -257,6 +257,18 @@ def grille(request, clause_pk, mois):
                 enregistrees = {str(f.ligne.beneficiaire.public_id) for f in a_enregistrer}
                 attente.oublier(request, clause=clause, mois=mois_date, public_ids=enregistrees)
                 messages.success(request, _message_resultat(resultat))
+                if nouveaux := [e for e in contexte.nouveaux_employeurs.values() if e.pk is not None]:
+                    messages.info(
+                        request,
+                        (
+                            "Nouvel employeur enregistré"
+                            if len(nouveaux) == 1
+                            else "Nouveaux employeurs enregistrés"
+                        )
+                        + ", à vérifier par le Département : "
+                        + ", ".join(f"{e.raison_sociale} (SIRET {e.siret})" for e in nouveaux)
+                        + ".",
+                    )
                 for alerte in resultat.alertes:
                     messages.warning(request, f"Dépassement confirmé : {alerte}")
                 return redirect(_url_grille(clause, mois_date, **ici))

@@ -28,8 +28,9 @@ def test_une_ligne_a_trois_fautes_donne_trois_messages(jeu):
     assert messages(resultat, 2) == [
         "Sexe « X » inconnu : écrivez F ou H.",
         "Heures « trente » illisibles : indiquez un nombre (35 ou 35,5).",
-        f"Employeur inconnu : aucune entreprise de SIRET {siret_inconnu} dans le portail. Demandez au "
-        "Département de l'enregistrer.",
+        f"Employeur inconnu : aucune entreprise de SIRET {siret_inconnu} dans le portail. Indiquez sa "
+        "raison sociale dans la colonne raison_sociale_employeur (et son type de structure dans "
+        "type_structure_employeur) pour l'ajouter ; le Département le vérifiera.",
     ]
     assert not HeuresRealisees.objects.exists()
 
@@ -53,8 +54,9 @@ def test_les_regles_du_mois_et_de_la_personne_malgre_les_autres_fautes(jeu):
     assert messages(resultat, 3) == [
         "Marché inconnu : « INCONNU-9 ». Vérifiez la référence : elle doit désigner un marché que vous suivez "
         "dans le portail.",
-        f"Employeur inconnu : aucune entreprise de SIRET {siret_inconnu} dans le portail. Demandez au "
-        "Département de l'enregistrer.",
+        f"Employeur inconnu : aucune entreprise de SIRET {siret_inconnu} dans le portail. Indiquez sa "
+        "raison sociale dans la colonne raison_sociale_employeur (et son type de structure dans "
+        "type_structure_employeur) pour l'ajouter ; le Département le vérifiera.",
         "PERSONNE0001 Dominique (né·e le 03/02/1979) n'est pas encore connu·e du portail : indiquez son sexe "
         "(F ou H) dans la colonne sexe pour l'ajouter.",
     ]

@@ -79,8 +79,9 @@ def test_fichier_avec_erreurs_n_ecrit_rien_et_donne_chaque_ligne(client, jeu):
         ),
         (
             7,
-            f"Employeur inconnu : aucune entreprise de SIRET {siret_inconnu} dans le portail. Demandez au "
-            "Département de l'enregistrer.",
+            f"Employeur inconnu : aucune entreprise de SIRET {siret_inconnu} dans le portail. Indiquez sa "
+            "raison sociale dans la colonne raison_sociale_employeur (et son type de structure dans "
+            "type_structure_employeur) pour l'ajouter ; le Département le vérifiera.",
         ),
         (
             8,

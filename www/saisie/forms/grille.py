@@ -18,6 +18,8 @@ from insertion.enums import Modalite, TypeContrat
 from insertion.models import Clause, HeuresRealisees
 from insertion.regles import HEURES_MAX_PAR_LIGNE
 from insertion.services import LigneHeures
+from marches.entreprises import nouvel_employeur
+from marches.enums import TypeStructure
 from marches.models import Entreprise
 from marches.siret import normaliser_siret, valider_siret
 from portail.formulaires import BootstrapForm
@@ -37,6 +39,8 @@ class ContexteGrille:
     personnes: list[Beneficiaire]
     rangees: dict[int, HeuresRealisees]  # rows of this clause × month the user may change
     entreprises: dict[str, Entreprise] = field(default_factory=dict)  # by SIRET
+    # Employers typed with an unknown SIRET, unsaved until the grid is: one object per SIRET for every line.
+    nouveaux_employeurs: dict[str, Entreprise] = field(default_factory=dict)
     listes_completes: int = 0  # lines given the whole list so far
 
     @cached_property
@@ -98,6 +102,7 @@ def _sans_zeros_inutiles(valeur: Decimal) -> Decimal:
 
 CHOIX_MODALITE = [("", "— modalité —"), *Modalite.choices]
 CHOIX_CONTRAT = [("", "— contrat —"), *TypeContrat.choices]
+CHOIX_STRUCTURE = [("", "— type de structure —"), *TypeStructure.choices]
 
 
 class LigneHeuresForm(BootstrapForm):
@@ -122,6 +127,19 @@ class LigneHeuresForm(BootstrapForm):
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "off", "size": 16, "list": "employeurs"}
         ),
+    )
+    # Asked on the line when its SIRET is valid but unknown: the employer is created "à vérifier" with the grid.
+    raison_sociale_employeur = forms.CharField(
+        label="Raison sociale du nouvel employeur",
+        required=False,
+        max_length=255,
+        error_messages={"max_length": "La raison sociale compte au plus 255 caractères."},
+    )
+    type_structure_employeur = forms.ChoiceField(
+        label="Type de structure du nouvel employeur",
+        choices=CHOIX_STRUCTURE,
+        required=False,
+        error_messages={"invalid_choice": "Choisissez un type de structure de la liste."},
     )
     modalite = forms.ChoiceField(label="Modalité", choices=CHOIX_MODALITE, required=False)
     type_contrat = forms.ChoiceField(label="Type de contrat", choices=CHOIX_CONTRAT, required=False)
@@ -148,6 +166,7 @@ class LigneHeuresForm(BootstrapForm):
         self.action = None  # None (nothing to write), "enregistrer" or "supprimer"
         self.ligne = None
         self.entreprise = None
+        self.employeur_inconnu = False  # a valid SIRET the portal does not know: its name and type are asked
         self.rangee_introuvable = False
         self.rangee = self._rangee_demandee()
         self.fields["beneficiaire"].personnes = contexte.personnes_par_id
@@ -209,7 +228,11 @@ class LigneHeuresForm(BootstrapForm):
 
     @property
     def libelle_employeur(self):
-        return self.entreprise.raison_sociale if self.entreprise else ""
+        if self.entreprise is None:
+            return ""
+        if self.entreprise.pk is None:
+            return f"{self.entreprise.raison_sociale} — nouvel employeur, vérifié ensuite par le Département"
+        return self.entreprise.raison_sociale
 
     def clean(self):
         donnees = super().clean()
@@ -278,7 +301,7 @@ class LigneHeuresForm(BootstrapForm):
             personne = self.contexte.personnes_par_id.get(identifiant)
         else:
             self.add_error("beneficiaire", "Choisissez la personne qui a travaillé ces heures.")
-        entreprise = self._clean_employeur(donnees.get("siret_employeur", ""))
+        entreprise = self._clean_employeur(donnees)
         if not donnees.get("modalite"):
             self.add_error("modalite", "Choisissez la modalité.")
         if not donnees.get("type_contrat"):
@@ -296,7 +319,8 @@ class LigneHeuresForm(BootstrapForm):
             type_contrat=donnees["type_contrat"],
         )
 
-    def _clean_employeur(self, saisie):
+    def _clean_employeur(self, donnees):
+        saisie = donnees.get("siret_employeur", "")
         if not saisie:
             self.add_error("siret_employeur", "Indiquez le SIRET de l'employeur.")
             return None
@@ -308,12 +332,34 @@ class LigneHeuresForm(BootstrapForm):
         siret = normaliser_siret(saisie)
         entreprise = self.contexte.entreprises.get(siret)
         if entreprise is None:
-            self.add_error(
-                "siret_employeur",
-                f"Aucune entreprise n'est enregistrée avec le SIRET {siret} : vérifiez-le, ou demandez au "
-                "Département d'ajouter cet employeur.",
-            )
+            entreprise = self._clean_nouvel_employeur(siret, donnees)
+        self.entreprise = entreprise
         return entreprise
+
+    def _clean_nouvel_employeur(self, siret, donnees):
+        """A valid SIRET no company has: the line asks for its name and structure type (no JavaScript needed:
+        the grid comes back with both fields on this line)."""
+        self.employeur_inconnu = True
+        raison_sociale = " ".join(donnees.get("raison_sociale_employeur", "").split())
+        type_structure = donnees.get("type_structure_employeur", "")
+        if "raison_sociale_employeur" in self.errors or "type_structure_employeur" in self.errors:
+            return None
+        if not raison_sociale:
+            self.add_error(
+                "raison_sociale_employeur",
+                f"Aucune entreprise n'est enregistrée avec le SIRET {siret} : vérifiez-le, ou indiquez la raison "
+                "sociale de ce nouvel employeur (le Département le vérifiera).",
+            )
+        if not type_structure:
+            self.add_error("type_structure_employeur", "Choisissez le type de structure du nouvel employeur.")
+        if not (raison_sociale and type_structure):
+            return None
+        nouveaux = self.contexte.nouveaux_employeurs
+        if siret not in nouveaux:
+            nouveaux[siret] = nouvel_employeur(
+                siret=siret, raison_sociale=raison_sociale, type_structure=type_structure
+            )
+        return nouveaux[siret]
 
 
 class BaseGrilleFormSet(forms.BaseFormSet):
