@@ -17,16 +17,14 @@ from portail.formats import heures
 from www.objectifs.forms import AnneeObjectifsForm, ObjectifsForm
 
 
-def _annee(request) -> int:
-    """The year asked for in the query string, or the current year (with a warning when unreadable)."""
+def _annee(request) -> tuple[int, str | None]:
+    """The year asked for in the query string, or the current year and why the one asked was not read."""
     if not request.GET.get("annee", "").strip():
-        return timezone.localdate().year
+        return timezone.localdate().year, None
     form = AnneeObjectifsForm(request.GET)
     if form.is_valid():
-        return form.cleaned_data["annee"]
-    annee = timezone.localdate().year
-    messages.warning(request, f"{' '.join(form.errors['annee'])} Voici les objectifs de {annee}.")
-    return annee
+        return form.cleaned_data["annee"], None
+    return timezone.localdate().year, " ".join(form.errors["annee"])
 
 
 def ecart(*, departement: int | None, somme_epci: int, nb_epci: int) -> str | None:
@@ -41,11 +39,15 @@ def ecart(*, departement: int | None, somme_epci: int, nb_epci: int) -> str | No
 
 @utilisateur_ou_404("voit_tout")
 def objectifs(request):
-    annee = _annee(request)
+    annee, erreur_annee = _annee(request)
+    if erreur_annee and request.method != "POST":
+        messages.warning(request, f"{erreur_annee} Voici les objectifs de {annee}.")
     epcis = list(epci_du_territoire())
     enregistres = objectifs_de_l_annee(annee=annee)
     if request.method == "POST":
         form = ObjectifsForm(request.POST, epcis=epcis, annee=annee)
+        if erreur_annee:  # never saved into a year nobody asked for
+            form.add_error(None, f"{erreur_annee} Rien n'a été enregistré.")
         if form.is_valid():
             try:
                 resultat = enregistrer_objectifs(

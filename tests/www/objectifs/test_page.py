@@ -112,6 +112,14 @@ def test_annee_illisible_annee_courante(staff, epci_a, annee):
     assert message.startswith("Indiquez une année") and "Voici les objectifs de" in message
 
 
+@pytest.mark.parametrize("annee", ["abc", "1999", "-1"])
+def test_envoi_vers_une_annee_illisible_refuse(staff, epci_a, annee):
+    response = staff.post(f"{URL}?annee={annee}", _donnees("100", **{str(epci_a.pk): "50"}))
+    assert response.status_code == 200
+    assert any("Rien n'a été enregistré." in e for e in response.context["form"].non_field_errors())
+    assert not Objectif.objects.exists()
+
+
 @pytest.mark.parametrize("role", ["agent_a", "agent_b", "lecteur", "lecteur_a"])
 def test_les_autres_obtiennent_404_et_rien_n_est_ecrit(client, request, epci_a, role):
     client.force_login(request.getfixturevalue(role))
