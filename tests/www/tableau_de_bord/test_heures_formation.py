@@ -207,3 +207,34 @@ def test_agent_voit_tout(client, epci_a, agent_a):
     donnees = donnees_json(client, agent_a, annee=2025)
     assert donnees["heures_formation"] == 10 and donnees["heures_comptees"] == 100
     assert donnees["progression"] == 100
+
+
+def test_progression_d_un_epci_masquee_la_ou_sa_formation_l_est(client, epci_a, epci_b, lecteur):
+    """EPCI A: 6 people trained; EPCI B: 2. The Département's training hours (8 people) are shown, B's are not:
+    B's progression would give them back (counted = worked), and A's too (the Département's minus A's)."""
+    _personnes(epci_a, travail=8, formation=6)
+    clause_b = ClauseFactory(
+        lot__marche__epci=epci_b,
+        lot__marche__acheteur__epci=epci_b,
+        lot__marche__date_debut=D(2025, 1, 1),
+        lot__marche__date_fin=D(2025, 12, 31),
+    )
+    for i in range(10):
+        HeuresRealiseesFactory(
+            clause=clause_b,
+            beneficiaire=BeneficiaireFactory(date_entree=D(2024, 1, 1)),
+            mois=D(2025, 2, 1),
+            heures=Decimal(10 if i < 8 else 5),
+            modalite=Modalite.EMBAUCHE_DIRECTE if i < 8 else Modalite.FORMATION,
+            validees=True,
+        )
+    ObjectifFactory(annee=2025, epci=epci_b, heures=100)
+    parametrer(PriseEnCompteFormation.EXCLUES)
+    donnees = donnees_json(client, lecteur, annee=2025)
+    assert donnees["heures_formation"] == 40 and donnees["heures_comptees"] == 160
+    progression = {e["nom"]: e["progression"] for e in donnees["par_epci"]}
+    assert progression == {"CC Alpha": None, "CC Beta": None}
+    # Every training hour counting, the progression tells nothing more than the validated hours.
+    ParametresObjectif.objects.update(prise_en_compte_formation=PriseEnCompteFormation.TOUTES)
+    progression = {e["nom"]: e["progression"] for e in donnees_json(client, lecteur, annee=2025)["par_epci"]}
+    assert progression == {"CC Alpha": 110, "CC Beta": 90}
