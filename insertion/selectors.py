@@ -27,7 +27,14 @@ from beneficiaires.selectors import beneficiaires_pour_liste
 from insertion import regles
 from insertion.enums import Statut
 from insertion.evenements import Evenement, evenements_de_la_ligne
-from insertion.models import Clause, HeuresRealisees, ParametresCalibrage, ReleveEnAttente
+from insertion.models import (
+    Clause,
+    HeuresRealisees,
+    Objectif,
+    ParametresCalibrage,
+    ParametresObjectif,
+    ReleveEnAttente,
+)
 from marches.enums import EtatExecution
 from marches.models import Marche
 from marches.selectors import etat_execution
@@ -287,6 +294,20 @@ def get_clause_a_calibrer_for_user(*, user, pk) -> Clause:
 def parametres_par_defaut(*, nature: str) -> ParametresCalibrage | None:
     """The Département's default inputs for this nature of contract (reference data kept in the admin)."""
     return ParametresCalibrage.objects.filter(nature=nature).first()
+
+
+def objectifs_de_l_annee(*, annee: int) -> dict[int | None, int]:
+    """EPCI pk (None: the Département) -> the year's target in hours, for the targets that are set."""
+    return dict(Objectif.objects.filter(annee=annee).values_list("epci_id", "heures"))
+
+
+def annees_des_objectifs() -> set[int]:
+    return set(Objectif.objects.order_by().values_list("annee", flat=True).distinct())
+
+
+def parametres_objectif() -> ParametresObjectif | None:
+    """How training hours count toward the target (None: no row, the default "toutes")."""
+    return ParametresObjectif.objects.first()
 
 
 # --- people and their hours ------------------------------------------------------------------------

@@ -69,6 +69,8 @@ ACCES = {
     "tableau-de-bord/":                                         (CONNEXION, 200,       200,       200,       200,       200,       200),
     "tableau-de-bord/indicateurs.json":                         (CONNEXION, 200,       200,       200,       200,       200,       200),
     "tableau-de-bord/bilan/":                                   (CONNEXION, 200,       200,       200,       200,       200,       200),
+    # Yearly targets: set by the Département only.
+    "objectifs/":                                               (CONNEXION, 200,       404,       404,       404,       404,       200),
     # Contracts show no person: readers see them too; marche_a belongs to EPCI A.
     "marches/":                                                 (CONNEXION, 200,       200,       200,       200,       200,       200),
     "marches/<int:pk>/":                                        (CONNEXION, 200,       200,       404,       200,       200,       200),
