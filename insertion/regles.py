@@ -4,7 +4,7 @@ The grid, the statement import, the services, the tables and the model constrain
 """
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from insertion.enums import Statut
 from portail.formats import heures as formater_heures
@@ -140,3 +140,27 @@ def erreur_entrees_calibrage(*, part_main_oeuvre, taux_insertion, cout_horaire, 
     if heures_fixees is not None and heures_fixees <= 0:
         return MESSAGE_HEURES_FIXEES
     return None
+
+
+# --- hours due by a date ---------------------------------------------------------------------------
+
+
+def part_ecoulee(*, debut: datetime.date, fin: datetime.date, jour: datetime.date) -> Decimal:
+    """Elapsed share of the execution period [debut, fin] at the end of `jour`, between 0 and 1.
+
+    Both ends count as days of execution: a one-day contract is entirely due on its day, nothing is due the day
+    before it starts, everything from its last day on.
+    """
+    if jour < debut:
+        return Decimal(0)
+    if jour >= fin:
+        return Decimal(1)
+    return Decimal((jour - debut).days + 1) / Decimal((fin - debut).days + 1)
+
+
+def heures_dues(*, heures_reservees, debut: datetime.date, fin: datetime.date, jour: datetime.date):
+    """Reserved hours × elapsed share of the execution period, to the hour; None for an uncalibrated clause."""
+    if heures_reservees is None:
+        return None
+    dues = Decimal(heures_reservees) * part_ecoulee(debut=debut, fin=fin, jour=jour)
+    return dues.quantize(Decimal(1), rounding=ROUND_HALF_UP)
