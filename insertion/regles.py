@@ -67,7 +67,7 @@ def erreur_mois_declarable(*, marche, mois: datetime.date, ce_mois: datetime.dat
     if not premier_jour(marche.date_debut) <= mois <= premier_jour(marche.date_fin):
         return (
             f"{libelle_mois(mois).capitalize()} est hors de la période d'exécution du marché "
-            f"{marche.reference} (du {marche.date_debut:%d/%m/%Y} au {marche.date_fin:%d/%m/%Y})."
+            f"{marche.libelle} (du {marche.date_debut:%d/%m/%Y} au {marche.date_fin:%d/%m/%Y})."
         )
     return None
 

@@ -74,8 +74,9 @@ def _somme_heures(statut, *, par):
     )
 
 
-def marches_avec_clause(*, user):
-    """Contracts in the user's scope that carry at least one clause, with their hours."""
+def marches_avec_clause(*, user, jour=None):
+    """Contracts in the user's scope that carry at least one clause, with their hours and `etat` on `jour`
+    (marches.enums.EtatExecution, today by default)."""
     clauses = Clause.objects.filter(lot__marche=OuterRef("pk")).order_by()
     reservees = clauses.values("lot__marche").annotate(total=Sum("heures_reservees")).values("total")[:1]
     return (
@@ -86,6 +87,7 @@ def marches_avec_clause(*, user):
             heures_reservees=Subquery(reservees),
             heures_declarees=_somme_heures(Statut.DECLAREES, par="clause__lot__marche"),
             heures_validees=_somme_heures(Statut.VALIDEES, par="clause__lot__marche"),
+            etat=etat_execution(jour=jour or timezone.localdate()),
         )
     )
 
@@ -309,7 +311,12 @@ def preparer_file(lignes):
         .values("history_date")[:1]
     )
     return lignes.select_related(
-        "clause__lot__marche__epci", "beneficiaire", "employeur", "saisi_par", "valide_par"
+        "clause__lot__marche__epci",
+        "clause__lot__marche__acheteur",
+        "beneficiaire",
+        "employeur",
+        "saisi_par",
+        "valide_par",
     ).annotate(
         total_personne_mois=Subquery(total_du_mois),
         saisi_le=Coalesce(Subquery(derniere_saisie), F("cree_le")),

@@ -56,7 +56,7 @@ class MarcheAdmin(AutocompletionAdminMixin, SimpleHistoryAdmin):
 @admin.register(Lot)
 class LotAdmin(AutocompletionAdminMixin, SimpleHistoryAdmin):
     list_display = ["marche", "numero", "intitule", "montant_ht", "titulaire"]
-    list_select_related = ["marche", "titulaire"]
+    list_select_related = ["marche__acheteur", "titulaire"]
     list_filter = ["marche__nature", "marche__epci"]
     search_fields = ["intitule", "marche__reference", "marche__objet", "titulaire__raison_sociale"]
     autocomplete_fields = ["marche", "titulaire"]

@@ -191,7 +191,7 @@ def grille(request, clause_pk, mois):
             user=user,
             action=ActionAcces.PROPOSITION,
             nombre_personnes=sum(1 for p in personnes if p.pk is not None),
-            detail=f"{clause.lot.marche.reference}, lot {clause.lot.numero}, {libelle_mois(mois_date)}",
+            detail=f"{clause.lot.marche.libelle}, lot {clause.lot.numero}, {libelle_mois(mois_date)}",
         )
 
     titulaire = clause.lot.titulaire
@@ -315,7 +315,7 @@ def ajouter_personne(request, clause_pk, mois):
                 user=user,
                 action=ActionAcces.IDENTIFICATION,
                 beneficiaire=connue,
-                detail=f"ajout à la grille de saisie ({clause.lot.marche.reference}, lot {clause.lot.numero})",
+                detail=f"ajout à la grille de saisie ({clause.lot.marche.libelle}, lot {clause.lot.numero})",
             )
             _retenir_personne(request, clause, connue)
             messages.info(
