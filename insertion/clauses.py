@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from insertion.calibrage import CHAMPS_ENTREES
+from insertion.calibrage import CHAMPS_ENTREES, calculer
 from insertion.models import Clause
 from insertion.services import CalibrageInvalide, calibrer_clause
 from marches.models import Marche
@@ -36,16 +36,20 @@ def _enregistrer_clause(*, user, lot, saisie: ClauseSaisie) -> Clause:
     clause.lot = lot  # the lot as just saved (its amount feeds the calculation)
     entrees = saisie.entrees
     calcul = None not in entrees.values()
-    if clause.pk is None or clause.base_juridique != saisie.base_juridique or not calcul:
+    change = clause.pk is None or clause.base_juridique != saisie.base_juridique
+    if not calcul:  # hours typed (or none yet): stored as typed
+        change = change or clause.heures_reservees != saisie.heures_reservees
+        clause.heures_reservees = saisie.heures_reservees
+    if change:
         clause.base_juridique = saisie.base_juridique
-        if not calcul:
-            clause.heures_reservees = saisie.heures_reservees
         clause._history_user = user
         clause._change_reason = "création depuis la fiche du marché" if clause.pk is None else "modification"
         clause.save()
     if calcul:
-        deja = all(getattr(clause, champ) == valeur for champ, valeur in entrees.items())
-        if not (deja and saisie.heures_reservees in (None, clause.heures_reservees)):
+        # Calibrated again when an input, the lot's amount or the hours fixed by the contract changed.
+        attendu = calculer(lot=lot, heures_fixees=saisie.heures_reservees, **entrees).heures_reservees
+        memes_entrees = all(getattr(clause, champ) == valeur for champ, valeur in entrees.items())
+        if not memes_entrees or clause.heures_reservees != attendu:
             calibrer_clause(user=user, clause=clause, heures_fixees=saisie.heures_reservees, **entrees)
     return clause
 
