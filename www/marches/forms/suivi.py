@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from marches import regles
 from marches.enums import EtapeSuivi
 from portail.formulaires import BootstrapForm
 from www.saisie.forms.personne import DateSaisieField
@@ -58,5 +59,5 @@ class ClotureForm(BootstrapForm):
         if date > timezone.localdate():
             raise forms.ValidationError("La date de clôture ne peut être postérieure à aujourd'hui.")
         if date < self.marche.date_debut:
-            raise forms.ValidationError("La clôture ne peut précéder le début d'exécution.")
+            raise forms.ValidationError(regles.MESSAGE_CLOTURE_AVANT_DEBUT)
         return date
