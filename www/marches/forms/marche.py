@@ -66,7 +66,10 @@ class MarcheForm(BootstrapForm):
     )
     acheteur_nom = forms.CharField(label="Nom du nouvel acheteur", max_length=255, required=False)
     acheteur_type = forms.ChoiceField(
-        label="Type du nouvel acheteur", choices=TypeAcheteur.choices, initial=TypeAcheteur.COMMUNE
+        label="Type du nouvel acheteur",
+        choices=TypeAcheteur.choices,
+        initial=TypeAcheteur.COMMUNE,
+        required=False,  # only for a new buyer
     )
     reference = forms.CharField(
         label="Référence", max_length=50, error_messages={"required": "Indiquez la référence du marché."}
@@ -129,6 +132,8 @@ class MarcheForm(BootstrapForm):
                 self.add_error("acheteur_siret", regles.MESSAGE_ACHETEUR_EXISTANT)
             if not nom:
                 self.add_error("acheteur_nom", "Indiquez le nom du nouvel acheteur.")
+            if not donnees.get("acheteur_type") and "acheteur_type" not in self.errors:
+                self.add_error("acheteur_type", "Choisissez le type du nouvel acheteur.")
         if acheteur is not None and reference_prise(
             acheteur=acheteur, reference=donnees.get("reference", ""), sauf=self.marche
         ):
@@ -211,6 +216,7 @@ class LotForm(BootstrapForm):
         label="Type de structure du nouveau titulaire",
         choices=TypeStructure.choices,
         initial=TypeStructure.ENTREPRISE,
+        required=False,  # only for a new holder
     )
     base_juridique = forms.ChoiceField(
         label="Clause d'insertion",
@@ -272,10 +278,16 @@ class LotForm(BootstrapForm):
 
     def clean(self):
         donnees = super().clean()
+        nouveau = isinstance(self.titulaire_choisi, str)
         if (
-            isinstance(self.titulaire_choisi, str)
-            and not (donnees.get("titulaire_raison_sociale") or "").strip()
+            nouveau
+            and not donnees.get("titulaire_type_structure")
+            and "titulaire_type_structure" not in self.errors
         ):
+            self.add_error(
+                "titulaire_type_structure", "Choisissez le type de structure du nouveau titulaire."
+            )
+        if nouveau and not (donnees.get("titulaire_raison_sociale") or "").strip():
             self.add_error(
                 "titulaire_raison_sociale",
                 "Aucune entreprise connue n'a ce SIRET : indiquez sa raison sociale et son type de structure "
