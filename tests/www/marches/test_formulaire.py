@@ -238,3 +238,25 @@ def test_pages_du_formulaire_refusees_hors_departement(client, agent_a, lecteur,
             == 404
         )
     assert not Marche.objects.exclude(pk=marche_a.pk).exists()
+
+
+def test_un_titulaire_etranger_reste_titulaire_a_la_modification(client, departement):
+    etrangere = EntrepriseFactory(etrangere=True, raison_sociale="Bouw NV")
+    clause = ClauseFactory(lot__numero=1, lot__titulaire=etrangere)
+    marche = clause.lot.marche
+    url = reverse("marches:modifier", args=[marche.pk])
+    initial = get(client, departement, url).context["formset"].forms[0].initial
+    assert initial["titulaire"] == f"Bouw NV ({etrangere.autre_identifiant})"
+    lot = {
+        "numero": "1",
+        "intitule": "Lot modifié",
+        "montant_ht": "1000",
+        "titulaire": initial["titulaire"],
+        "base_juridique": clause.base_juridique,
+        "heures_reservees": "100",
+    }
+    data = donnees(lot, initiaux=1, acheteur=str(marche.acheteur.pk), reference=marche.reference)
+    assert poster(client, departement, url, data).status_code == 302
+    clause.lot.refresh_from_db()
+    assert clause.lot.titulaire == etrangere
+    assert clause.lot.intitule == "Lot modifié"

@@ -183,7 +183,7 @@ def _pourcentage(libelle: str, nom: str) -> NombreFrancaisField:
 
 
 def libelle_entreprise(entreprise) -> str:
-    return f"{entreprise.raison_sociale} ({entreprise.siret})"
+    return f"{entreprise.raison_sociale} ({entreprise.identifiant})"
 
 
 class LotForm(BootstrapForm):
@@ -258,6 +258,10 @@ class LotForm(BootstrapForm):
         texte = " ".join(self.cleaned_data["titulaire"].split())
         if not texte:
             return ""
+        actuel = self.lot.titulaire if self.lot is not None else None
+        if actuel is not None and texte == libelle_entreprise(actuel):
+            self.titulaire_choisi = actuel  # unchanged (a foreign company, known by another identifier, too)
+            return texte
         entre_parentheses = SIRET_ENTRE_PARENTHESES.search(texte)
         siret = normaliser_siret(entre_parentheses.group(1) if entre_parentheses else texte)
         if siret.isdigit():
@@ -349,7 +353,7 @@ def initial_du_lot(lot) -> dict:
         "numero": lot.numero,
         "intitule": lot.intitule,
         "montant_ht": lot.montant_ht,
-        "titulaire": libelle_entreprise(lot.titulaire) if lot.titulaire and lot.titulaire.siret else "",
+        "titulaire": libelle_entreprise(lot.titulaire) if lot.titulaire else "",
     }
     clause = getattr(lot, "clause_chargee", None)
     if clause is not None:
