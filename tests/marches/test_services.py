@@ -299,3 +299,19 @@ def test_clause_recalibree_a_la_modification(departement):
         user=departement, marche=marche, acheteur=acheteur, valeurs=_valeurs(), lots=[(plus_gros, saisie)]
     )
     assert Clause.objects.get().heures_reservees == Decimal(500)  # 600 000 × 50 % × 5 % ÷ 30
+
+
+def test_la_contrainte_repond_quand_la_verification_est_devancee(departement, monkeypatch):
+    # Another user wrote the same reference between the check and the write: the constraint answers in French.
+    existant = MarcheFactory(reference="2026-T-009")
+    monkeypatch.setattr("marches.services._erreurs", lambda **kwargs: {})
+    with pytest.raises(MarcheInvalide) as exc:
+        enregistrer_marche(
+            user=departement,
+            marche=None,
+            acheteur=existant.acheteur,
+            valeurs=_valeurs(reference="2026-T-009"),
+            lots=[LotSaisi(numero=1, intitule="A", montant_ht=Decimal(1))],
+        )
+    assert exc.value.erreurs == {"reference": [regles.MESSAGE_REFERENCE_EN_DOUBLE]}
+    assert Marche.objects.count() == 1
