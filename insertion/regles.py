@@ -4,7 +4,7 @@ The grid, the statement import, the services, the tables and the model constrain
 """
 
 import datetime
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from insertion.enums import PriseEnCompteFormation, Statut
 from portail.formats import heures as formater_heures
@@ -68,7 +68,7 @@ def erreur_mois_declarable(*, marche, mois: datetime.date, ce_mois: datetime.dat
     if not premier_jour(marche.date_debut) <= mois <= premier_jour(marche.date_fin):
         return (
             f"{libelle_mois(mois).capitalize()} est hors de la période d'exécution du marché "
-            f"{marche.reference} (du {marche.date_debut:%d/%m/%Y} au {marche.date_fin:%d/%m/%Y})."
+            f"{marche.libelle} (du {marche.date_debut:%d/%m/%Y} au {marche.date_fin:%d/%m/%Y})."
         )
     return None
 
@@ -193,3 +193,27 @@ def phrase_heures_formation(parametres) -> str:
             f"{taux}\u00a0% des heures comptées."
         )
     return "Les heures de formation sont indiquées à part ; elles comptent toutes pour l'objectif."
+
+
+# --- hours due by a date ---------------------------------------------------------------------------
+
+
+def part_ecoulee(*, debut: datetime.date, fin: datetime.date, jour: datetime.date) -> Decimal:
+    """Elapsed share of the execution period [debut, fin] at the end of `jour`, between 0 and 1.
+
+    Both ends count as days of execution: a one-day contract is entirely due on its day, nothing is due the day
+    before it starts, everything from its last day on.
+    """
+    if jour < debut:
+        return Decimal(0)
+    if jour >= fin:
+        return Decimal(1)
+    return Decimal((jour - debut).days + 1) / Decimal((fin - debut).days + 1)
+
+
+def heures_dues(*, heures_reservees, debut: datetime.date, fin: datetime.date, jour: datetime.date):
+    """Reserved hours × elapsed share of the execution period, to the hour; None for an uncalibrated clause."""
+    if heures_reservees is None:
+        return None
+    dues = Decimal(heures_reservees) * part_ecoulee(debut=debut, fin=fin, jour=jour)
+    return dues.quantize(Decimal(1), rounding=ROUND_HALF_UP)

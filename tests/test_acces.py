@@ -86,6 +86,12 @@ ACCES = {
     # The attestation is handed to the company by the Département; the clerks of the contract's EPCI may print
     # it too (they follow the clause with the company). Readers never: it is a document, not a figure.
     "entreprises/<str:siret>/attestation/<int:marche_pk>/":     (CONNEXION, 200,       200,       404,       404,       404,       200),
+    # The Département creates and changes contracts; closing, reopening and the follow-up log are POSTs.
+    "marches/nouveau/":                                         (CONNEXION, 200,       404,       404,       404,       404,       200),
+    "marches/<int:pk>/modifier/":                               (CONNEXION, 200,       404,       404,       404,       404,       200),
+    "marches/<int:pk>/cloturer/":                               (CONNEXION, 405,       404,       404,       404,       404,       405),
+    "marches/<int:pk>/rouvrir/":                                (CONNEXION, 405,       404,       404,       404,       404,       405),
+    "marches/<int:pk>/suivi/":                                  (CONNEXION, 405,       404,       404,       404,       404,       405),
     # Only the Département calibrates.
     "clauses/a-calibrer/":                                      (CONNEXION, 200,       404,       404,       404,       404,       200),
     "clauses/<int:pk>/calibrer/":                               (CONNEXION, 200,       404,       404,       404,       404,       200),

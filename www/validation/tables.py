@@ -85,10 +85,16 @@ class FileValidationTable(tables.Table):
             " checked" if value in self.selection else "",
             record.beneficiaire,
             libelle_mois(record.mois),
-            record.clause.lot.marche.reference,
+            record.clause.lot.marche.libelle,
             value,
             record.modifie_le.isoformat(),
         )
+
+    def render_marche(self, record):
+        return record.clause.lot.marche.libelle
+
+    def value_marche(self, record):
+        return record.clause.lot.marche.libelle
 
     def render_mois(self, value):
         return libelle_mois(value)
