@@ -16,16 +16,20 @@ class ClauseAdmin(AutocompletionAdminMixin, SimpleHistoryAdmin):
         "taux_insertion",
         "cout_horaire",
     ]
-    list_select_related = ["lot__marche"]
+    list_select_related = ["lot__marche__acheteur"]
     list_filter = ["base_juridique", "lot__marche__epci"]
     search_fields = ["lot__intitule", "lot__marche__reference", "lot__marche__objet"]
     autocomplete_fields = ["lot"]
+
+    def get_queryset(self, request):
+        # A clause is named by its lot and contract, hence the buyer (autocompletes included).
+        return super().get_queryset(request).select_related("lot__marche__acheteur")
 
 
 @admin.register(HeuresRealisees)
 class HeuresRealiseesAdmin(AutocompletionAdminMixin, SuperutilisateurAdminMixin, SimpleHistoryAdmin):
     list_display = ["mois", "beneficiaire", "clause", "employeur", "heures", "modalite", "statut"]
-    list_select_related = ["beneficiaire", "clause__lot__marche", "employeur"]
+    list_select_related = ["beneficiaire", "clause__lot__marche__acheteur", "employeur"]
     list_filter = ["statut", "modalite", "clause__lot__marche__epci"]
     search_fields = ["beneficiaire__nom", "clause__lot__marche__reference", "employeur__raison_sociale"]
     autocomplete_fields = ["clause", "beneficiaire", "employeur"]

@@ -1,8 +1,14 @@
 from django.conf import settings
 from django.db import models
+from django.utils.text import Truncator
 from simple_history.models import HistoricalRecords
 
 from marches.enums import EtapeSuivi, NatureMarche, TypeAcheteur, TypeIdentifiant, TypeStructure
+from marches.regles import (
+    MESSAGE_CLOTURE_AVANT_DEBUT,
+    MESSAGE_FIN_AVANT_DEBUT,
+    MESSAGE_REFERENCE_EN_DOUBLE,
+)
 from marches.siret import SIRET_REGEX, valider_siret
 from portail.tri import ordre_francais
 
@@ -214,28 +220,37 @@ class Marche(models.Model):
             models.CheckConstraint(
                 condition=models.Q(date_fin__gte=models.F("date_debut")),
                 name="marche_fin_apres_debut",
-                violation_error_message="La fin d'exécution doit suivre le début d'exécution.",
+                violation_error_message=MESSAGE_FIN_AVANT_DEBUT,
             ),
             models.CheckConstraint(
                 condition=models.Q(cloture_le__isnull=True)
                 | models.Q(cloture_le__gte=models.F("date_debut")),
                 name="marche_cloture_apres_debut",
-                violation_error_message="La clôture ne peut précéder le début d'exécution.",
+                violation_error_message=MESSAGE_CLOTURE_AVANT_DEBUT,
             ),
             models.UniqueConstraint(
                 fields=["acheteur", "reference"],
                 name="marche_reference_unique_par_acheteur",
-                violation_error_message="Cet acheteur a déjà un marché de cette référence.",
+                violation_error_message=MESSAGE_REFERENCE_EN_DOUBLE,
             ),
         ]
 
     def __str__(self):
-        return f"{self.reference} — {self.objet[:80]}"
+        return self.libelle
 
     def save(self, *args, **kwargs):
         if self.epci_id is None and self.acheteur_id:
             self.epci_id = self.acheteur.epci_id
         super().save(*args, **kwargs)
+
+    @property
+    def libelle(self) -> str:
+        """How a contract is always named: buyer, reference and object (a reference alone is ambiguous)."""
+        return f"{self.acheteur.nom} — {self.reference} — {Truncator(self.objet).chars(80)}"
+
+    @property
+    def est_cloture(self) -> bool:
+        return self.cloture_le is not None
 
     @property
     def considerations_sociales(self):
@@ -284,7 +299,7 @@ class Lot(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.marche.reference} — lot {self.numero} : {self.intitule}"
+        return f"{self.marche.libelle} — lot {self.numero} : {self.intitule}"
 
 
 class EvenementSuivi(models.Model):

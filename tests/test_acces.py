@@ -69,6 +69,8 @@ ACCES = {
     "tableau-de-bord/":                                         (CONNEXION, 200,       200,       200,       200,       200,       200),
     "tableau-de-bord/indicateurs.json":                         (CONNEXION, 200,       200,       200,       200,       200,       200),
     "tableau-de-bord/bilan/":                                   (CONNEXION, 200,       200,       200,       200,       200,       200),
+    # Yearly targets: set by the Département only.
+    "objectifs/":                                               (CONNEXION, 200,       404,       404,       404,       404,       200),
     # Contracts show no person: readers see them too; marche_a belongs to EPCI A.
     "marches/":                                                 (CONNEXION, 200,       200,       200,       200,       200,       200),
     "marches/<int:pk>/":                                        (CONNEXION, 200,       200,       404,       200,       200,       200),
@@ -84,6 +86,12 @@ ACCES = {
     # The attestation is handed to the company by the Département; the clerks of the contract's EPCI may print
     # it too (they follow the clause with the company). Readers never: it is a document, not a figure.
     "entreprises/<str:siret>/attestation/<int:marche_pk>/":     (CONNEXION, 200,       200,       404,       404,       404,       200),
+    # The Département creates and changes contracts; closing, reopening and the follow-up log are POSTs.
+    "marches/nouveau/":                                         (CONNEXION, 200,       404,       404,       404,       404,       200),
+    "marches/<int:pk>/modifier/":                               (CONNEXION, 200,       404,       404,       404,       404,       200),
+    "marches/<int:pk>/cloturer/":                               (CONNEXION, 405,       404,       404,       404,       404,       405),
+    "marches/<int:pk>/rouvrir/":                                (CONNEXION, 405,       404,       404,       404,       404,       405),
+    "marches/<int:pk>/suivi/":                                  (CONNEXION, 405,       404,       404,       404,       404,       405),
     # Only the Département calibrates.
     "clauses/a-calibrer/":                                      (CONNEXION, 200,       404,       404,       404,       404,       200),
     "clauses/<int:pk>/calibrer/":                               (CONNEXION, 200,       404,       404,       404,       404,       200),

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from beneficiaires.enums import CodePublic
 from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
-from insertion.enums import Statut
+from insertion.enums import Modalite, Statut
 from insertion.models import Clause, HeuresRealisees, Objectif
 from marches.models import Marche
 from territoires.models import Epci
@@ -95,6 +95,11 @@ def _nb_personnes():
     return Count("beneficiaire", filter=Q(statut=Statut.VALIDEES), distinct=True)
 
 
+def _formation():
+    """Validated hours of the modality "formation" (shown apart from hours worked)."""
+    return _somme(Statut.VALIDEES, modalite=Modalite.FORMATION)
+
+
 def totaux(*, user, perimetre: Perimetre) -> dict:
     """Hours and people of the year (one query), contracts in execution and their reserved hours (one query)."""
     rangees = heures_du_perimetre(user=user, perimetre=perimetre).annotate(
@@ -102,6 +107,7 @@ def totaux(*, user, perimetre: Perimetre) -> dict:
     )
     resultat = rangees.aggregate(
         heures_validees=_somme(Statut.VALIDEES),
+        heures_formation=_formation(),
         heures_declarees=_somme(Statut.DECLAREES),
         heures_brsa=_somme(Statut.VALIDEES, brsa=True),
         nb_beneficiaires=_nb_personnes(),
@@ -137,7 +143,11 @@ def heures_par_mois(*, user, perimetre: Perimetre) -> dict[datetime.date, dict]:
         ligne["mois"]: ligne
         for ligne in heures_du_perimetre(user=user, perimetre=perimetre)
         .values("mois")
-        .annotate(heures_validees=_somme(Statut.VALIDEES), heures_declarees=_somme(Statut.DECLAREES))
+        .annotate(
+            heures_validees=_somme(Statut.VALIDEES),
+            heures_declarees=_somme(Statut.DECLAREES),
+            heures_formation=_formation(),
+        )
         .order_by("mois")
     }
 
@@ -149,7 +159,11 @@ def par_epci(*, user, perimetre: Perimetre) -> list[dict]:
         .annotate(
             heures_validees=_somme(Statut.VALIDEES),
             heures_declarees=_somme(Statut.DECLAREES),
+            heures_formation=_formation(),
             nb_beneficiaires=_nb_personnes(),
+            nb_beneficiaires_formation=Count(
+                "beneficiaire", filter=Q(statut=Statut.VALIDEES, modalite=Modalite.FORMATION), distinct=True
+            ),
         )
         .order_by("-heures_validees", "nom")
     )

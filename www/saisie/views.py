@@ -193,7 +193,7 @@ def grille(request, clause_pk, mois):
             user=user,
             action=ActionAcces.PROPOSITION,
             nombre_personnes=sum(1 for p in personnes if p.pk is not None),
-            detail=f"{clause.lot.marche.reference}, lot {clause.lot.numero}, {libelle_mois(mois_date)}",
+            detail=f"{clause.lot.marche.libelle}, lot {clause.lot.numero}, {libelle_mois(mois_date)}",
         )
 
     titulaire = clause.lot.titulaire
@@ -313,7 +313,7 @@ def grille(request, clause_pk, mois):
 
 
 def _detail_grille(clause) -> str:
-    return f"ajout à la grille de saisie ({clause.lot.marche.reference}, lot {clause.lot.numero})"
+    return f"ajout à la grille de saisie ({clause.lot.marche.libelle}, lot {clause.lot.numero})"
 
 
 def _reprendre(request, *, clause, mois, personne, message: str):

@@ -112,7 +112,7 @@ def test_grille_de_saisie_personnes_proposees(client, agent_a, clause_a, personn
         ActionAcces.PROPOSITION,
         1,
     )
-    assert entree.detail.startswith(f"{clause_a.lot.marche.reference}, lot 2, ")
+    assert entree.detail.startswith(f"{clause_a.lot.marche.libelle}, lot 2, ")
 
 
 def _personne(**valeurs):

@@ -215,10 +215,10 @@ def _volume(n):
 
 
 # Session + user, the request's savepoint and its release (ATOMIC_REQUESTS inside the test's transaction),
-# then 15 for the figures: synthesis (3), months, EPCI targets, EPCI, buyers, publics (2), modalities,
-# contracts, sex, age bands, qualifications, sorties. The page adds the years (2) and the EPCI of the filter.
+# then 16 for the figures: synthesis (3), the setting of training hours, months, EPCI targets, EPCI, buyers,
+# publics (2), modalities, contracts, sex, age bands, qualifications, sorties. The page adds the years (2) and the EPCI of the filter.
 # The session is saved again at the end (savepoint, update, release: +3) so that it ends after 30 minutes idle.
-REQUETES = {URL: 25, URL_JSON: 22, URL_BILAN: 22}
+REQUETES = {URL: 26, URL_JSON: 23, URL_BILAN: 23}
 
 
 @pytest.mark.parametrize("n", [10, 1000])
