@@ -9,6 +9,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from insertion.enums import PriseEnCompteFormation, Statut
 from portail.formats import heures as formater_heures
 from portail.formats import nombre as formater_nombre
+from portail.francais import de
 from portail.periodes import libelle_mois, premier_jour
 
 # One row: a month has at most 31 days × 24 hours.
@@ -89,7 +90,7 @@ def ligne_verrouillee(*, statut: str, user) -> bool:
 
 def message_ligne_verrouillee(*, personne, mois: datetime.date) -> str:
     return (
-        f"Les heures de {personne} en {libelle_mois(mois)} sont déjà validées par le Département : elles ne "
+        f"Les heures {de(personne)} en {libelle_mois(mois)} sont déjà validées par le Département : elles ne "
         "peuvent plus être modifiées."
     )
 
@@ -97,7 +98,7 @@ def message_ligne_verrouillee(*, personne, mois: datetime.date) -> str:
 def message_modifiee_entre_temps(*, personne, mois: datetime.date) -> str:
     """A row changed (or deleted) by someone else since the page was shown: nothing is overwritten unseen."""
     return (
-        f"Les heures de {personne} en {libelle_mois(mois)} ont été modifiées par quelqu'un d'autre pendant votre "
+        f"Les heures {de(personne)} en {libelle_mois(mois)} ont été modifiées par quelqu'un d'autre pendant votre "
         "saisie : rechargez la page pour voir la nouvelle valeur."
     )
 

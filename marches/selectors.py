@@ -7,6 +7,7 @@ from django.db.models import Case, Q, Value, When
 from marches.enums import EtatExecution
 from marches.models import Acheteur, Entreprise, Marche
 from portail.recherche import Plier
+from portail.tri import ordre_francais
 from territoires.models import Epci
 
 
@@ -69,12 +70,12 @@ def reference_prise(*, acheteur, reference: str, sauf: Marche | None = None) -> 
 
 
 def acheteurs_a_choisir():
-    return Acheteur.objects.select_related("epci").order_by("nom", "pk")
+    return Acheteur.objects.select_related("epci").order_by(ordre_francais("nom"), "pk")
 
 
 def entreprises_a_choisir():
     """Companies a lot's holder is chosen among (those with a SIRET)."""
-    return Entreprise.objects.filter(siret__isnull=False).order_by("raison_sociale", "pk")
+    return Entreprise.objects.filter(siret__isnull=False).order_by(ordre_francais("raison_sociale"), "pk")
 
 
 def entreprise_par_siret(siret: str) -> Entreprise | None:

@@ -76,6 +76,7 @@ def test_aucune_page_n_ecrit_une_annee_groupee(client, jeu_annuel, superuser):
         reverse("beneficiaires:droit_acces", args=[anonymisee.public_id]): 1970,
         reverse("saisie:grille", args=[declaree.clause_id, code_mois(declaree.mois)]): 2025,
         reverse("entreprises:liste"): None,
+        f"{reverse('objectifs:page')}?annee=2026": 2026,
         reverse("entreprises:detail", args=[titulaire.siret]): 2025,
         reverse("entreprises:attestation", args=[titulaire.siret, marche.pk]): 2025,
     }

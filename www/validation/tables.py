@@ -11,6 +11,7 @@ from insertion.models import HeuresRealisees
 from portail.colonnes import TEMPLATE_TABLEAU
 from portail.formats import date_heure
 from portail.formats import heures as formater_heures
+from portail.francais import de
 from portail.historique import nom_utilisateur
 from portail.periodes import libelle_mois
 from portail.tableurs import ExportTableur
@@ -177,10 +178,11 @@ class FileValidationTable(tables.Table):
             'form="rejet-{pk}" maxlength="2000" value="{motif}" placeholder="motif du rejet"{decrit}>'
             '<input type="hidden" name="version_{pk}" value="{version}" form="rejet-{pk}">'
             '<button type="submit" class="btn btn-sm btn-outline-danger mt-1" name="rejeter_ligne" value="{pk}" '
-            'form="rejet-{pk}">Rejeter<span class="visually-hidden"> la ligne de {nom}, {mois}</span></button>'
+            'form="rejet-{pk}">Rejeter<span class="visually-hidden"> la ligne {de_nom}, {mois}</span></button>'
             "{message}</div>",
             pk=value,
             nom=record.beneficiaire,
+            de_nom=de(record.beneficiaire),
             mois=libelle_mois(record.mois),
             reference=record.clause.lot.marche.reference,
             version=record.modifie_le.isoformat(),

@@ -19,7 +19,8 @@ from insertion.selectors import (
 )
 from insertion.services import SaisieInvalide, rejeter_heures, valider_heures
 from portail.acces import utilisateur_ou_404
-from portail.formats import heures, nombre
+from portail.formats import heures
+from portail.francais import pluriel
 from portail.periodes import libelle_mois
 from portail.requetes import PaginationTable
 from www.validation.filters import FileValidationFilter
@@ -31,8 +32,7 @@ LIGNES_NOMMEES = 10  # the confirmation names this many rows, then says how many
 
 def _lignes(nombre_lignes, participe):
     """'1 ligne validée', '3 lignes validées', '1 000 lignes validées'."""
-    s = "s" if nombre_lignes > 1 else ""
-    return f"{nombre(nombre_lignes)} ligne{s} {participe}{s}"
+    return pluriel(nombre_lignes, f"ligne {participe}", f"lignes {participe}s")
 
 
 def _ligne_nommee(rangee) -> str:
@@ -53,7 +53,7 @@ def confirmation(rangees, participe: str) -> str:
         map(_ligne_nommee, rangees[:LIGNES_NOMMEES])
     )
     if (reste := len(rangees) - LIGNES_NOMMEES) > 0:
-        texte += f" et {nombre(reste)} autre{'s' if reste > 1 else ''}"
+        texte += f" et {pluriel(reste, 'autre')}"
     return f"{texte}."
 
 
