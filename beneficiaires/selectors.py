@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from beneficiaires import regles
 from beneficiaires.enums import CodePublic
 from beneficiaires.identite import cle_identite, normaliser_nom
 from beneficiaires.models import AccesDonnees, Beneficiaire, Eligibilite, Public, Sortie
@@ -26,6 +27,8 @@ CHAMPS_HISTORIQUE = [
     "commune",
     "niveau_qualification",
     "date_entree",
+    "referent",
+    "referent_precision",
     "cree_par_epci",
     "anonymise_le",
 ]
@@ -201,8 +204,9 @@ def communes_par_pk(*, pks) -> dict[int, Commune]:
 
 
 def autres_publics():
-    """Publics a clerk ticks for a new person, BRSA apart (it is dated by its own fields)."""
-    return Public.objects.exclude(code=CodePublic.BRSA)
+    """Publics a clerk ticks for a new person: neither BRSA (dated by its own fields) nor the age-based publics
+    (computed from the birth date, never ticked)."""
+    return Public.objects.exclude(code__in=[CodePublic.BRSA, *regles.PUBLICS_D_AGE])
 
 
 def public_brsa() -> Public:
