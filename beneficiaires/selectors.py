@@ -118,6 +118,11 @@ class PeriodePublicAffichee:
     eligibilite: Eligibilite
     en_cours: bool
 
+    @property
+    def d_age(self) -> bool:
+        """A period of an age-based public: frozen at anonymisation, never verified."""
+        return self.eligibilite.public.code in regles.PUBLICS_D_AGE
+
 
 @dataclass(frozen=True)
 class Modification:
@@ -135,9 +140,15 @@ class EntreeHistorique:
 
 
 def publics_du_beneficiaire(*, beneficiaire: Beneficiaire) -> list[PeriodePublicAffichee]:
-    """Every eligibility period of the person, most recent first, with an "en cours" flag."""
+    """Every eligibility period of the person, most recent first, with an "en cours" flag and who checked it
+    (one query). Periods ticked for an age-based public are left out while the birth date computes it (they
+    are kept for an anonymised person only: see `retention`)."""
     aujourd_hui = timezone.localdate()
-    periodes = beneficiaire.eligibilites.select_related("public").order_by("-date_debut", "public__ordre")
+    periodes = beneficiaire.eligibilites.select_related("public", "verifiee_par").order_by(
+        "-date_debut", "public__ordre"
+    )
+    if not beneficiaire.est_anonymise:
+        periodes = periodes.exclude(public__code__in=regles.PUBLICS_D_AGE)
     return [
         PeriodePublicAffichee(
             eligibilite=periode,
@@ -146,6 +157,19 @@ def publics_du_beneficiaire(*, beneficiaire: Beneficiaire) -> list[PeriodePublic
         )
         for periode in periodes
     ]
+
+
+def get_eligibilite_a_verifier(*, beneficiaire: Beneficiaire, pk: int) -> Eligibilite:
+    """One declared public of this person that the Département may check, or 404 (age-based publics are
+    computed, never checked)."""
+    eligibilite = get_object_or_404(
+        beneficiaire.eligibilites.select_related("public", "verifiee_par").exclude(
+            public__code__in=regles.PUBLICS_D_AGE
+        ),
+        pk=pk,
+    )
+    eligibilite.beneficiaire = beneficiaire
+    return eligibilite
 
 
 def sorties_du_beneficiaire(*, beneficiaire: Beneficiaire):
