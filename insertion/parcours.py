@@ -68,7 +68,7 @@ class PublicCalcule:
 
 
 @dataclass(frozen=True)
-class Parcours:
+class BilanParcours:
     premier_mois: datetime.date | None
     dernier_mois: datetime.date | None
     derniere_sortie: Sortie | None
@@ -92,14 +92,14 @@ class Parcours:
         return sum((ligne["declarees"] for ligne in self.par_marche), Decimal(0))
 
 
-def parcours(*, heures, sorties=None) -> Parcours:
+def parcours(*, heures, sorties=None) -> BilanParcours:
     """The person's parcours from their visible hour rows (three queries) and their outcomes (newest first;
     None when the user may not see them)."""
     mois = heures.order_by().aggregate(
         premier=Min("mois", filter=COMPTEES), dernier=Max("mois", filter=COMPTEES)
     )
     derniere_sortie = sorties[0] if sorties else None
-    return Parcours(
+    return BilanParcours(
         premier_mois=mois["premier"],
         dernier_mois=mois["dernier"],
         derniere_sortie=derniere_sortie,
@@ -108,7 +108,7 @@ def parcours(*, heures, sorties=None) -> Parcours:
     )
 
 
-def publics_calcules(*, beneficiaire, parcours: Parcours, aujourd_hui: datetime.date) -> list[PublicCalcule]:
+def publics_calcules(*, beneficiaire, parcours: BilanParcours, aujourd_hui: datetime.date) -> list[PublicCalcule]:
     """The age-based publics of the person over their months worked (this month when they have none). None for
     an anonymised person: their birth date keeps its year alone (their periods were frozen at anonymisation)."""
     if beneficiaire.est_anonymise:

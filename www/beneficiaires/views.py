@@ -151,7 +151,7 @@ def _beneficiaire_modifiable(user, public_id):
 def referent(request, public_id):
     user = request.user
     beneficiaire = _beneficiaire_modifiable(user, public_id)
-    form = _form_referent(beneficiaire, request.POST or None)
+    form = _form_referent(beneficiaire, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.modifier_referent(
@@ -174,7 +174,7 @@ def verification(request, public_id, eligibilite_pk):
     user = request.user
     beneficiaire = _beneficiaire_modifiable(user, public_id)
     eligibilite = selectors.get_eligibilite_a_verifier(beneficiaire=beneficiaire, pk=eligibilite_pk)
-    form = _form_verification(eligibilite, request.POST or None)
+    form = _form_verification(eligibilite, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.verifier_eligibilite(user=user, eligibilite=eligibilite, **form.cleaned_data)
