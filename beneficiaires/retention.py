@@ -7,8 +7,8 @@ is the age on 31 December of the year (insertion.indicateurs.requetes.par_tranch
 gives, so every yearly figure stays the same. The age-based publics (jeune, senior), computed from the birth date
 at each month worked, need more than the year: before the birth date goes, they are frozen as eligibility
 periods over the months worked (`_figer_publics_d_age`), which the indicators read for anonymised people. The
-free text of their outcomes, of their eligibility checks (document seen, reason for a refusal) and the
-precision on their referent are cleared. The history of their record, of their eligibilities and of their
+free text of their outcomes and the precision on their referent are cleared; the document seen for a verified
+public and the reason for a refused one give way to TEXTE_EFFACE (a check always keeps one). The history of their record, of their eligibilities and of their
 outcomes is anonymised the same way. Which people are inactive depends on their hours: the
 selection lives in insertion (insertion/retention.py), which calls these functions.
 """
@@ -16,7 +16,7 @@ selection lives in insertion (insertion/retention.py), which calls these functio
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import CharField, Max, Min, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Max, Min, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat, TruncYear
 
 from beneficiaires import regles
@@ -34,6 +34,7 @@ from portail.periodes import dernier_jour, mois_precedent
 
 CONSERVATION_JOURNAL = datetime.timedelta(days=365)
 RAISON_ANONYMISATION = "anonymisation au terme de la durée de conservation"
+TEXTE_EFFACE = "effacé lors de l'anonymisation de la personne"
 
 
 @dataclass(frozen=True)
@@ -81,9 +82,13 @@ def anonymiser(*, beneficiaires, maintenant: datetime.datetime) -> BilanAnonymis
         referent_precision="",
         history_change_reason=None,
     )
-    texte_libre = ~Q(justificatif="") | ~Q(motif_refus="")
-    Eligibilite.objects.filter(texte_libre, beneficiaire__in=ids).update(justificatif="", motif_refus="")
-    Eligibilite.history.filter(texte_libre, beneficiaire_id__in=ids).update(justificatif="", motif_refus="")
+    # A verified check keeps a document and a refusal a reason (constraints): a neutral text replaces theirs.
+    for eligibilites in (
+        Eligibilite.objects.filter(beneficiaire__in=ids),
+        Eligibilite.history.filter(beneficiaire_id__in=ids),
+    ):
+        eligibilites.exclude(justificatif="").update(justificatif=TEXTE_EFFACE)
+        eligibilites.exclude(motif_refus="").update(motif_refus=TEXTE_EFFACE)
     sorties = Sortie.objects.filter(beneficiaire__in=ids).exclude(detail="").update(detail="")
     versions_sorties = (
         Sortie.history.filter(beneficiaire_id__in=ids)

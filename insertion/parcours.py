@@ -108,7 +108,9 @@ def parcours(*, heures, sorties=None) -> BilanParcours:
     )
 
 
-def publics_calcules(*, beneficiaire, parcours: BilanParcours, aujourd_hui: datetime.date) -> list[PublicCalcule]:
+def publics_calcules(
+    *, beneficiaire, parcours: BilanParcours, aujourd_hui: datetime.date
+) -> list[PublicCalcule]:
     """The age-based publics of the person over their months worked (this month when they have none). None for
     an anonymised person: their birth date keeps its year alone (their periods were frozen at anonymisation)."""
     if beneficiaire.est_anonymise:
