@@ -2,6 +2,9 @@
 
 Age of a new person: from 16 to 75 years old on the last day of the first month they work (16 is the age at
 which one may sign a work contract in France; above 75, the birth date is most likely mistyped).
+
+Age-based publics: "jeune" under 26, "senior" 50 and over, at the month worked (the age on its first day);
+computed from the birth date, never ticked.
 """
 
 import datetime

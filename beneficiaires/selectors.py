@@ -241,6 +241,11 @@ def publics():
     return Public.objects.all()
 
 
+def publics_declares():
+    """Publics recorded as eligibility periods: all but the age-based ones, computed from the birth date."""
+    return Public.objects.exclude(code__in=regles.PUBLICS_D_AGE)
+
+
 def get_sortie(*, beneficiaire: Beneficiaire, pk: int) -> Sortie:
     """One outcome of this person, or 404."""
     sortie = get_object_or_404(beneficiaire.sorties.all(), pk=pk)

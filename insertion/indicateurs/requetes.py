@@ -2,7 +2,8 @@
 
 Hours count toward the year of the month they were worked in. Validated hours are achieved; declared ones are
 shown apart; rejected ones count nowhere. A person counts as BRSA for a month when a BRSA eligibility period
-overlaps that month. Rows come back as plain values; `chiffres` turns them into typed figures.
+overlaps that month; as jeune (under 26) or senior (50 and over) when their age on the first day of that month
+says so (`public_ce_mois`). Rows come back as plain values; `chiffres` turns them into typed figures.
 """
 
 import datetime
