@@ -5,13 +5,15 @@ and the Python rule agree on hand-made birth dates around the bounds.
 """
 
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 
 from beneficiaires import regles
 from beneficiaires.enums import CodePublic
-from beneficiaires.models import Beneficiaire
+from beneficiaires.models import Beneficiaire, Eligibilite
 from beneficiaires.retention import anonymiser
 from insertion.indicateurs.requetes import Perimetre, par_public, public_ce_mois
 from insertion.models import HeuresRealisees
@@ -149,3 +151,18 @@ def test_anonymisation_garde_les_publics_d_age(clause_a):
     jeune.refresh_from_db()
     assert jeune.date_naissance == D(2000, 1, 1)
     assert par_mois() == avant
+
+
+def test_migration_supprime_les_periodes_cochees_sauf_des_personnes_anonymisees():
+    migration = importlib.import_module("beneficiaires.migrations.0007_publics_d_age_calcules")
+    cochee = EligibiliteFactory(code=CodePublic.JEUNE)
+    senior = EligibiliteFactory(code=CodePublic.SENIOR)
+    brsa = EligibiliteFactory(beneficiaire=cochee.beneficiaire, code=CodePublic.BRSA)
+    figee = EligibiliteFactory(code=CodePublic.JEUNE)
+    anonymiser(beneficiaires=Beneficiaire.objects.filter(pk=figee.beneficiaire_id), maintenant=timezone.now())
+    # Anonymising replaced the ticked period with the computed one (no hours: none).
+    figee = EligibiliteFactory(beneficiaire=figee.beneficiaire, code=CodePublic.JEUNE)
+    migration.supprimer_publics_d_age(apps, None)
+    restantes = set(Eligibilite.objects.values_list("pk", flat=True))
+    assert restantes == {brsa.pk, figee.pk}
+    assert senior.pk not in restantes
