@@ -94,7 +94,6 @@ def fiche(request, public_id):
     contexte = {
         "beneficiaire": beneficiaire,
         "age": None if beneficiaire.est_anonymise else age(beneficiaire.date_naissance, aujourd_hui),
-        "publics": publics,
         "publics_calcules": publics_calcules(
             beneficiaire=beneficiaire, parcours=le_parcours, aujourd_hui=aujourd_hui
         ),
