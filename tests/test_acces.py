@@ -116,6 +116,9 @@ ACCES = {
     "beneficiaires/journal/":                                   (CONNEXION, 200,       404,       404,       404,       404,       200),
     "beneficiaires/<uuid:public_id>/droit-d-acces/":            (CONNEXION, 200,       404,       404,       404,       404,       200),
     "beneficiaires/<uuid:public_id>/droit-d-acces.json":        (CONNEXION, 200,       404,       404,       404,       404,       200),
+    # The referent and the check of a declared public: the Département only (a clerk's POST is a 404 too).
+    "beneficiaires/<uuid:public_id>/referent/":                 (CONNEXION, 200,       404,       404,       404,       404,       200),
+    "beneficiaires/<uuid:public_id>/eligibilites/<int:eligibilite_pk>/verification/": (CONNEXION, 200, 404, 404, 404, 404, 200),
     "beneficiaires/<uuid:public_id>/sorties/ajouter/":          (CONNEXION, 200,       404,       404,       404,       404,       200),
     "beneficiaires/<uuid:public_id>/sorties/<int:sortie_pk>/":  (CONNEXION, 200,       404,       404,       404,       404,       200),
     # Accounts: everyone changes their own password; a forgotten one is reset without signing in.
@@ -247,6 +250,7 @@ def valeurs_des_routes(objets):
         "mois": code_mois(mois_courant()),
         "public_id": objets["beneficiaires.beneficiaire"].public_id,
         "sortie_pk": objets["beneficiaires.sortie"].pk,
+        "eligibilite_pk": objets["beneficiaires.eligibilite"].pk,
         "format": "xlsx",
         "siret": objets["insertion.clause"].lot.titulaire.siret,
         "marche_pk": objets["marches.marche"].pk,

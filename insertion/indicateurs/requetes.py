@@ -2,17 +2,32 @@
 
 Hours count toward the year of the month they were worked in. Validated hours are achieved; declared ones are
 shown apart; rejected ones count nowhere. A person counts as BRSA for a month when a BRSA eligibility period
-overlaps that month. Rows come back as plain values; `chiffres` turns them into typed figures.
+overlaps that month; as jeune (under 26) or senior (50 and over) when their age on the first day of that month
+says so (`public_ce_mois`). Rows come back as plain values; `chiffres` turns them into typed figures.
 """
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import (
+    BooleanField,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncMonth
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
+from beneficiaires import regles
 from beneficiaires.enums import CodePublic
 from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
 from insertion.enums import Modalite, Statut
@@ -48,15 +63,45 @@ def perimetre_pour(*, user, annee: int, epci: Epci | None) -> Perimetre:
     return Perimetre(annee=annee, epci=epci)
 
 
+def _date_en_nombre(champ: str):
+    """A date as the integer YYYYMMDD: ages compared in SQL the same way on SQLite and PostgreSQL."""
+    return ExtractYear(champ) * 10000 + ExtractMonth(champ) * 100 + ExtractDay(champ)
+
+
+def _age_au_mois_atteint(age_vise: int):
+    """The row's person has reached `age_vise` at the month worked (`regles.age_au_mois`: on its first day,
+    `mois` being that first day): born on or before the same day `age_vise` years earlier."""
+    return LessThanOrEqual(
+        _date_en_nombre("beneficiaire__date_naissance") + age_vise * 10000, _date_en_nombre("mois")
+    )
+
+
 def public_ce_mois(code):
-    """Exists() over the row's person and month: a period of that public overlapping the month."""
-    return Exists(
+    """The row's person belongs to that public in the row's month.
+
+    A ticked public: a period of it overlapping the month (Exists() over the row's person and month). An
+    age-based public (jeune, senior) is computed from the birth date at the month worked
+    (`beneficiaires.regles.age_au_mois`), whatever Eligibilite rows say; only an anonymised person, whose
+    birth date keeps its year alone, is counted from the periods frozen at anonymisation
+    (`beneficiaires.retention`).
+    """
+    periode = Exists(
         Eligibilite.objects.annotate(mois_debut=TruncMonth("date_debut")).filter(
             Q(date_fin__isnull=True) | Q(date_fin__gte=OuterRef("mois")),
             beneficiaire_id=OuterRef("beneficiaire_id"),
             public__code=code,
             mois_debut__lte=OuterRef("mois"),
         )
+    )
+    if code not in regles.PUBLICS_D_AGE:
+        return periode
+    if code == CodePublic.JEUNE:
+        selon_l_age = ~Q(_age_au_mois_atteint(regles.AGE_JEUNE_MAX))
+    else:
+        selon_l_age = Q(_age_au_mois_atteint(regles.AGE_SENIOR_MIN))
+    anonymisee = Q(beneficiaire__anonymise_le__isnull=False)
+    return ExpressionWrapper(
+        (~anonymisee & selon_l_age) | (anonymisee & Q(periode)), output_field=BooleanField()
     )
 
 

@@ -66,7 +66,7 @@ def test_une_recherche_de_50_personnes_est_une_seule_entree(client, departement)
     client.force_login(departement)
     client.get(reverse("beneficiaires:liste"), {"public": brsa.pk, "brsa_en_cours": "on"})
     entree = seule_entree()
-    assert (entree.nombre_personnes, entree.detail) == (50, "public BRSA, RSA en cours")
+    assert (entree.nombre_personnes, entree.detail) == (50, "public « bénéficiaire du RSA », RSA en cours")
 
 
 def test_recherche_sans_resultat_non_journalisee(client, departement, personnes):
