@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from faker import Faker
 
-from beneficiaires.models import Beneficiaire, Sortie
+from beneficiaires.models import Beneficiaire, Eligibilite, Sortie
 from demo.beneficiaires import NB_BENEFICIAIRES, creer_beneficiaires, public_id
 from demo.comptes import MOT_DE_PASSE_DEFAUT, Compte, creer_comptes, decrire_comptes, specs_comptes
 from demo.heures import bilan_heures, creer_heures, creer_objectifs
@@ -30,9 +30,10 @@ from demo.referentiel import (
     specs_entreprises,
     territoires,
 )
+from demo.suivi import completer_suivi
 from demo.tirages import SEED
 from insertion.models import Clause, HeuresRealisees, Objectif
-from marches.models import Acheteur, Entreprise, Lot, Marche
+from marches.models import Acheteur, Entreprise, EvenementSuivi, Lot, Marche
 from portail.periodes import ajouter_mois
 
 User = get_user_model()
@@ -108,11 +109,18 @@ def _supprimer_donnees(*, epcis, communes):
     Beneficiaire.objects.filter(pk__in=beneficiaires).delete()  # cascades to eligibilities and sorties
     Marche.objects.filter(pk__in=marches).delete()  # cascades to lots and clauses
     Acheteur.objects.filter(siret__in=ids["acheteurs"], marches__isnull=True).delete()
-    Entreprise.objects.filter(siret__in=ids["entreprises"], lots__isnull=True, heures__isnull=True).delete()
+    entreprises = Entreprise.objects.filter(
+        siret__in=ids["entreprises"], lots__isnull=True, heures__isnull=True
+    )
+    entreprises_supprimees = list(entreprises.values_list("pk", flat=True))
+    entreprises.delete()
     # deletions leave a "-" record in the history: drop the deleted rows' history altogether
     HeuresRealisees.history.filter(heures).delete()
     Sortie.history.filter(beneficiaire__in=beneficiaires).delete()
     Beneficiaire.history.filter(id__in=beneficiaires).delete()
+    Eligibilite.history.filter(beneficiaire__in=beneficiaires).delete()
+    EvenementSuivi.history.filter(marche__in=marches).delete()
+    Entreprise.history.filter(id__in=entreprises_supprimees).delete()
     Clause.history.filter(lot__in=lots).delete()
     Lot.history.filter(marche__in=marches).delete()
     Marche.history.filter(id__in=marches).delete()
@@ -177,3 +185,4 @@ class Generateur:
         personnes = creer_beneficiaires(self, parcours=parcours, planification=planification)
         creer_heures(self, parcours=parcours, personnes=personnes)
         creer_objectifs(self)
+        completer_suivi(self)
