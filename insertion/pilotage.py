@@ -60,6 +60,12 @@ class MarcheARisque:
         return self.heures_realisees * 100 / self.heures_dues
 
     @property
+    def avancement_tri(self) -> Decimal:
+        """The pace as a sort key: a contract where nothing can be measured comes before the one most behind."""
+        avancement = self.avancement
+        return Decimal(-1) if avancement is None else avancement
+
+    @property
     def epci(self):
         return self.marche.epci
 

@@ -36,7 +36,9 @@ class MarcheARisqueTable(tables.Table):
     heures_reservees = HeuresColumn("Heures réservées", default="—")
     heures_dues = HeuresColumn("Heures dues à cette date", default="—")
     heures_realisees = HeuresColumn("Heures réalisées (validées et déclarées)")
-    avancement = PourcentageColumn("Réalisées / dues", default="—")
+    avancement = PourcentageColumn(
+        "Réalisées / dues", default="—", order_by=("avancement_tri", "marche__date_fin", "marche__reference")
+    )
     motifs = tables.Column("Raisons", orderable=False)
 
     class Meta:
