@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from beneficiaires.enums import VerificationEligibilite
 from beneficiaires.models import AccesDonnees, Eligibilite
@@ -89,14 +90,14 @@ def test_agent_mois_a_declarer_et_lignes_rejetees(client, agent_a, epci_a, epci_
     assert f"{libelle_mois(mois_dernier()).capitalize()} à déclarer" in html
     assert reverse("saisie:grille", args=[sans.pk, code_mois(mois_dernier())]) in html
     assert reverse("saisie:grille", args=[clause_a.pk, code_mois(mois_dernier())]) in html
-    assert sans.lot.marche.libelle in html
+    assert escape(sans.lot.marche.libelle) in html
     # One rejected line in the clerk's EPCI, with person, month, contract and reason, linked to its grid.
     assert (
         a_faire.nb_rejetees
         == 1
         == HeuresRealisees.objects.for_user(agent_a).filter(statut="rejetees").count()
     )
-    assert str(personne) in html
+    assert escape(str(personne)) in html
     assert "Personne non éligible ce mois-là." in html
     assert libelle_mois(rejet.mois) in html
     assert reverse("saisie:grille", args=[declare.pk, code_mois(rejet.mois)]) in html
@@ -159,6 +160,10 @@ def test_departement_compte_ce_que_montrent_les_pages(
     ):
         assert f'href="{reverse(url)}"' in html
     assert "Lignes d'heures à valider" in html and "Publics éligibles déclarés à vérifier" in html
+    # The link to the people list keeps only those with a public to verify.
+    assert f'href="{reverse("beneficiaires:liste")}?eligibilite_a_verifier=on"' in html
+    liste = client.get(reverse("beneficiaires:liste"), {"eligibilite_a_verifier": "on"})
+    assert [ligne.record for ligne in liste.context["table"].rows] == [personne_a]
 
 
 def test_departement_rien_a_faire(client, departement):
