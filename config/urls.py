@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("www.marches.urls")),
     path("", include("www.entreprises.urls")),
     path("", include("www.calibrage.urls")),
+    path("", include("www.pilotage.urls")),
     path("", include("www.saisie.urls")),
     path("", include("www.releves.urls")),
     path("", include("www.validation.urls")),

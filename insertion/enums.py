@@ -38,3 +38,12 @@ class PriseEnCompteFormation(models.TextChoices):
     TOUTES = "toutes", "toutes les heures de formation comptent"
     PLAFONNEES = "plafonnees", "plafonnées à une part du total"
     EXCLUES = "exclues", "les heures de formation ne comptent pas"
+
+
+class MotifRisque(models.TextChoices):
+    """Why a contract is listed among the contracts at risk (stable codes: notifications key on them)."""
+
+    EN_RETARD = "en_retard", "en retard sur le rythme"
+    FIN_PROCHE = "fin_proche", "fin proche avec des heures dues"
+    SANS_DECLARATION = "sans_declaration", "aucune déclaration depuis deux mois"
+    NON_CALIBREE = "non_calibree", "clause non calibrée"

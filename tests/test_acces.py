@@ -92,6 +92,9 @@ ACCES = {
     "marches/<int:pk>/cloturer/":                               (CONNEXION, 405,       404,       404,       404,       404,       405),
     "marches/<int:pk>/rouvrir/":                                (CONNEXION, 405,       404,       404,       404,       404,       405),
     "marches/<int:pk>/suivi/":                                  (CONNEXION, 405,       404,       404,       404,       404,       405),
+    # Contracts at risk and missing declarations: contracts are not personal data, so readers see them too;
+    # everyone within their scope (links to the grids for those who enter hours only).
+    "pilotage/":                                                (CONNEXION, 200,       200,       200,       200,       200,       200),
     # Only the Département calibrates.
     "clauses/a-calibrer/":                                      (CONNEXION, 200,       404,       404,       404,       404,       200),
     "clauses/<int:pk>/calibrer/":                               (CONNEXION, 200,       404,       404,       404,       404,       200),

@@ -6,7 +6,7 @@ from tests.factories import ClauseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-LISTES = ["/marches/", "/beneficiaires/", "/validation/", "/clauses/a-calibrer/"]
+LISTES = ["/marches/", "/beneficiaires/", "/validation/", "/clauses/a-calibrer/", "/pilotage/"]
 
 
 @pytest.fixture
