@@ -20,6 +20,7 @@ from beneficiaires.selectors import personnes_connues
 from beneficiaires.services import NouvellePersonne, creer_beneficiaires
 from insertion import regles
 from insertion.calibrage import CHAMPS_ENTREES, calculer
+from insertion.cloture import erreur_annees_cloturees, messages_annees_cloturees
 from insertion.enums import Statut
 from insertion.models import Clause, HeuresRealisees, ReleveEnAttente
 from marches.entreprises import enregistrer_employeurs
@@ -92,6 +93,23 @@ def _erreurs_de_periode(ligne: LigneHeures, index: int, ce_mois: datetime.date) 
     return erreurs
 
 
+def _erreurs_annees_cloturees(lignes: list[LigneHeures], suppressions) -> list[ErreurLigne]:
+    """Lines and deletions in a closed year are refused (insertion.cloture), each line on its own."""
+    cloturees = messages_annees_cloturees(
+        {ligne.mois.year for ligne in lignes} | {s.mois.year for s in suppressions}
+    )
+    erreurs = [
+        ErreurLigne(index, cloturees[ligne.mois.year])
+        for index, ligne in enumerate(lignes)
+        if ligne.mois.year in cloturees
+    ]
+    erreurs += [
+        ErreurLigne(None, cloturees[annee])
+        for annee in sorted({s.mois.year for s in suppressions} & set(cloturees))
+    ]
+    return erreurs
+
+
 def enregistrer_heures(
     *,
     user,
@@ -153,6 +171,7 @@ def enregistrer_heures(
             .order_by("pk")
         )
         a_supprimer = {s.pk for s in suppressions}
+        erreurs += _erreurs_annees_cloturees(lignes, suppressions)
 
         # Monthly totals per person, over every clause, once this submission is applied.
         totaux: dict[tuple, Decimal] = defaultdict(Decimal)
@@ -367,6 +386,8 @@ def _statuer(*, user, rangees, statut, motif, versions=None) -> int:
         )
         if versions is not None:
             a_traiter = [r for r in a_traiter if versions.get(r.pk) == r.modifie_le.isoformat()]
+        if erreur := erreur_annees_cloturees({r.mois.year for r in a_traiter}):
+            raise SaisieInvalide([ErreurLigne(None, erreur)])
         maintenant = timezone.now()
         for rangee in a_traiter:
             rangee.statut = statut
