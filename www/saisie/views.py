@@ -18,6 +18,7 @@ from beneficiaires.selectors import (
     rechercher_personnes,
 )
 from insertion import regles
+from insertion.cloture import messages_annees_cloturees
 from insertion.enums import Statut
 from insertion.selectors import (
     clauses_a_choisir,
@@ -181,8 +182,14 @@ def grille(request, clause_pk, mois):
         return redirect(_url_grille(clause, mois_date))
 
     rangees = rangees_de_la_grille(clause=clause, mois=mois_date)
+    # A month of a closed year is shown read-only, with the reason.
+    annee_cloturee = messages_annees_cloturees([mois_date.year]).get(mois_date.year, "")
     modifiables = [
-        r for r in rangees if r.mois == mois_date and not regles.ligne_verrouillee(statut=r.statut, user=user)
+        r
+        for r in rangees
+        if r.mois == mois_date
+        and not annee_cloturee
+        and not regles.ligne_verrouillee(statut=r.statut, user=user)
     ]
     retenues = _uuids(_personnes_retenues(request, clause))
     personnes = personnes_proposees(user=user, clause=clause, public_ids=retenues)
@@ -220,8 +227,12 @@ def grille(request, clause_pk, mois):
         siret_titulaire=titulaire.siret if titulaire and titulaire.siret else "",
         recherche=request.GET.get("q", ""),
         numero=request.GET.get("page", 1),
+        lecture_seule=bool(annee_cloturee),
     )
     ici = _parametres_de_page(page)
+    if request.method == "POST" and annee_cloturee:
+        messages.error(request, annee_cloturee)
+        return redirect(_url_grille(clause, mois_date, **ici))
 
     erreurs_generales, confirmation_requise = [], False
     if request.method == "POST":
@@ -299,6 +310,7 @@ def grille(request, clause_pk, mois):
             "libelle_suivant": libelle_mois(suivant),
             "avertissement_periode": _avertissement_periode(marche=marche, mois=mois_date),
             "verrouillees": page.verrouillees,
+            "annee_cloturee": annee_cloturee,
             "page": page,
             "url_pages": _url_grille(clause, mois_date, **({"q": page.recherche} if page.recherche else {})),
             "url_envoi": _url_grille(clause, mois_date, **ici),
