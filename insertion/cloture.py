@@ -64,6 +64,19 @@ def erreur_annees_cloturees(annees: Iterable[int]) -> str | None:
     return messages[min(messages)] if messages else None
 
 
+def refus_des_annees_cloturees(
+    *, mois_des_lignes: list[datetime.date], mois_supprimes: list[datetime.date]
+) -> list[tuple[int | None, str]]:
+    """(index of the line, message) for each line in a closed year; (None, message) for each closed year of the
+    rows to delete."""
+    cloturees = messages_annees_cloturees(
+        {m.year for m in mois_des_lignes} | {m.year for m in mois_supprimes}
+    )
+    refus = [(index, cloturees[m.year]) for index, m in enumerate(mois_des_lignes) if m.year in cloturees]
+    refus += [(None, cloturees[annee]) for annee in sorted({m.year for m in mois_supprimes} & set(cloturees))]
+    return refus
+
+
 def cloture_de(annee: int) -> ClotureAnnee | None:
     """The year's closing, or None while it is open (never closed, or reopened)."""
     return ClotureAnnee.objects.filter(annee=annee, date_cloture__isnull=False).first()

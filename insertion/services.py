@@ -18,9 +18,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from beneficiaires.models import Beneficiaire
 from beneficiaires.selectors import personnes_connues
 from beneficiaires.services import NouvellePersonne, creer_beneficiaires
-from insertion import regles
+from insertion import cloture, regles
 from insertion.calibrage import CHAMPS_ENTREES, calculer
-from insertion.cloture import erreur_annees_cloturees, messages_annees_cloturees
 from insertion.enums import Statut
 from insertion.models import Clause, HeuresRealisees, ReleveEnAttente
 from marches.entreprises import enregistrer_employeurs
@@ -93,23 +92,6 @@ def _erreurs_de_periode(ligne: LigneHeures, index: int, ce_mois: datetime.date) 
     return erreurs
 
 
-def _erreurs_annees_cloturees(lignes: list[LigneHeures], suppressions) -> list[ErreurLigne]:
-    """Lines and deletions in a closed year are refused (insertion.cloture), each line on its own."""
-    cloturees = messages_annees_cloturees(
-        {ligne.mois.year for ligne in lignes} | {s.mois.year for s in suppressions}
-    )
-    erreurs = [
-        ErreurLigne(index, cloturees[ligne.mois.year])
-        for index, ligne in enumerate(lignes)
-        if ligne.mois.year in cloturees
-    ]
-    erreurs += [
-        ErreurLigne(None, cloturees[annee])
-        for annee in sorted({s.mois.year for s in suppressions} & set(cloturees))
-    ]
-    return erreurs
-
-
 def enregistrer_heures(
     *,
     user,
@@ -171,7 +153,10 @@ def enregistrer_heures(
             .order_by("pk")
         )
         a_supprimer = {s.pk for s in suppressions}
-        erreurs += _erreurs_annees_cloturees(lignes, suppressions)
+        refus = cloture.refus_des_annees_cloturees(
+            mois_des_lignes=[ligne.mois for ligne in lignes], mois_supprimes=[s.mois for s in suppressions]
+        )
+        erreurs += [ErreurLigne(index, message) for index, message in refus]
 
         # Monthly totals per person, over every clause, once this submission is applied.
         totaux: dict[tuple, Decimal] = defaultdict(Decimal)
@@ -386,7 +371,7 @@ def _statuer(*, user, rangees, statut, motif, versions=None) -> int:
         )
         if versions is not None:
             a_traiter = [r for r in a_traiter if versions.get(r.pk) == r.modifie_le.isoformat()]
-        if erreur := erreur_annees_cloturees({r.mois.year for r in a_traiter}):
+        if erreur := cloture.erreur_annees_cloturees(r.mois.year for r in a_traiter):
             raise SaisieInvalide([ErreurLigne(None, erreur)])
         maintenant = timezone.now()
         for rangee in a_traiter:

@@ -103,6 +103,10 @@ ACCES = {
     # Records of the same person entered by two EPCI: the Département merges them (the merge is a POST).
     "beneficiaires/doublons/":                                  (CONNEXION, 200,       404,       404,       404,       404,       200),
     "beneficiaires/doublons/fusionner/":                        (CONNEXION, 405,       404,       404,       404,       404,       405),
+    # Closing and reopening a year: Département staff only; closing and reopening are POSTs.
+    "annees/":                                                  (CONNEXION, 200,       404,       404,       404,       404,       200),
+    "annees/cloturer/":                                         (CONNEXION, 405,       404,       404,       404,       404,       405),
+    "annees/rouvrir/":                                          (CONNEXION, 405,       404,       404,       404,       404,       405),
     "beneficiaires/<uuid:public_id>/":                          (CONNEXION, 200,       200,       404,       404,       404,       200),
     # The access log and the right of access (everything held on one person) are the Département's.
     "beneficiaires/journal/":                                   (CONNEXION, 200,       404,       404,       404,       404,       200),
