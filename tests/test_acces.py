@@ -22,7 +22,14 @@ from django.contrib.contenttypes.models import ContentType
 from beneficiaires.enums import CodePublic
 from insertion.models import ParametresCalibrage, ParametresObjectif
 from portail.periodes import code_mois, mois_courant
-from tests.factories import EligibiliteFactory, EvenementSuiviFactory, ObjectifFactory, SortieFactory, public
+from tests.factories import (
+    ClotureAnneeFactory,
+    EligibiliteFactory,
+    EvenementSuiviFactory,
+    ObjectifFactory,
+    SortieFactory,
+    public,
+)
 from tests.urls_du_portail import Motif, motifs_du_portail
 
 pytestmark = pytest.mark.django_db
@@ -223,6 +230,8 @@ def objets(epci_a, marche_a, clause_a, personne_a, agent_a):
         "beneficiaires.beneficiaire": personne_a,
         "beneficiaires.eligibilite": EligibiliteFactory(beneficiaire=personne_a),
         "beneficiaires.sortie": sortie,
+        # A closed year, so that the page of the years shows a reopening form too (not in the admin).
+        "insertion.clotureannee": ClotureAnneeFactory(annee=2024),
     }
     manquants = {modele._meta.label_lower for modele in admin.site._registry} - set(objets)
     assert not manquants, f"Ajouter un objet de {', '.join(sorted(manquants))} à la matrice d'accès."

@@ -20,6 +20,7 @@ def _page(request, *, formulaire=None):
     etats = cloture.etats_des_annees(user=request.user)
     aujourd_hui = timezone.localdate()
     for etat in etats:
+        etat.reouverture = etat.cloturee
         if etat.cloturee:
             etat.formulaire = ReouvertureForm(initial={"annee": etat.annee}, auto_id=_identifiant(etat.annee))
         else:
@@ -28,6 +29,7 @@ def _page(request, *, formulaire=None):
             )
         if formulaire is not None and formulaire.cleaned_data.get("annee") == etat.annee:
             etat.formulaire, formulaire = formulaire, None
+            etat.reouverture = isinstance(etat.formulaire, ReouvertureForm)
     if formulaire is not None:  # a year without hours nor closing: its errors as messages
         for erreurs in formulaire.errors.values():
             for erreur in erreurs:
