@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from insertion import regles
 from insertion.enums import Statut
-from insertion.models import ClotureAnnee, HeuresRealisees
+from insertion.models import Clause, ClotureAnnee, HeuresRealisees
 
 RAISON_CLOTURE = "Clôture de l'année"
 RAISON_REOUVERTURE = "Réouverture de l'année"
@@ -155,6 +155,15 @@ def cloturer_annee(*, user, annee: int, date_cloture: datetime.date | None, conf
                 raise ClotureImpossible(
                     f"L'année {annee} est déjà clôturée depuis le {cloture.date_cloture:%d/%m/%Y}."
                 )
+            # Entries (which lock their clauses first) and validations (which lock their rows) under way are
+            # waited for; those that follow see the closing and are refused.
+            list(Clause.objects.select_for_update().order_by("pk").values_list("pk"))
+            list(
+                HeuresRealisees.objects.select_for_update()
+                .filter(mois__year=annee)
+                .order_by("pk")
+                .values_list("pk")
+            )
             declarees = HeuresRealisees.objects.filter(mois__year=annee, statut=Statut.DECLAREES).aggregate(
                 lignes=Count("pk"), heures=Sum("heures")
             )
