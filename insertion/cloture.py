@@ -101,6 +101,10 @@ class EtatAnnee:
         return self.cloture is not None and self.cloture.cloturee
 
     @property
+    def terminee(self) -> bool:
+        return self.annee < timezone.localdate().year
+
+    @property
     def avertissement(self) -> str | None:
         return regles.avertissement_lignes_declarees(
             annee=self.annee, lignes=self.lignes_declarees, heures=self.heures_declarees

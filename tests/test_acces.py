@@ -230,8 +230,11 @@ def objets(epci_a, marche_a, clause_a, personne_a, agent_a):
         "beneficiaires.beneficiaire": personne_a,
         "beneficiaires.eligibilite": EligibiliteFactory(beneficiaire=personne_a),
         "beneficiaires.sortie": sortie,
-        # A closed year, so that the page of the years shows a reopening form too (not in the admin).
+        # A closed year and a reopened one, so that the page of the years shows both its forms (not in the admin).
         "insertion.clotureannee": ClotureAnneeFactory(annee=2024),
+        "insertion.clotureannee_rouverte": ClotureAnneeFactory(
+            annee=2023, date_cloture=None, motif_reouverture="Relevé de décembre arrivé en retard"
+        ),
     }
     manquants = {modele._meta.label_lower for modele in admin.site._registry} - set(objets)
     assert not manquants, f"Ajouter un objet de {', '.join(sorted(manquants))} à la matrice d'accès."

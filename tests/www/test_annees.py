@@ -123,11 +123,10 @@ def test_date_manquante_ou_trop_tot(client_departement, clause_a, donnees, messa
 def test_confirmation_manquante_avec_des_lignes_declarees(client_departement, heures_2025):
     reponse = client_departement.post(URL_CLOTURE, {"annee": "2025", "date_cloture": "2026-01-15"})
     assert reponse.status_code == 200
-    assert (
-        reponse.context["etats"][0]
-        .formulaire.errors["confirmer"][0]
-        .startswith("1 ligne d'heures de 2025 (35\N{NO-BREAK SPACE}h) est encore déclarée")
-    )
+    assert reponse.context["etats"][0].formulaire.errors["confirmer"] == [
+        "Cochez cette case pour clôturer l'année malgré les lignes encore déclarées."
+    ]
+    assert "1 ligne d'heures de 2025 (35\N{NO-BREAK SPACE}h) est encore déclarée" in page(reponse)
     assert not ClotureAnnee.objects.exists()
 
 
@@ -214,3 +213,14 @@ def test_json_definitif(client, agent_a, departement, heures_2025):
     assert fermee["heures_validees"] == 20
     rouvrir_annee(user=departement, annee=2025, motif="Correction")
     assert client.get("/tableau-de-bord/indicateurs.json", {"annee": "2025"}).json()["definitif"] is False
+
+
+def test_l_annee_en_cours_ne_se_cloture_pas_encore(client_departement, clause_a):
+    cette_annee = datetime.date.today().year
+    HeuresRealiseesFactory(clause=clause_a, mois=datetime.date(cette_annee, 1, 1))
+    texte = page(client_departement.get(URL))
+    assert (
+        f"L'année {cette_annee} n'est pas terminée : elle pourra être clôturée à partir du 01/01/{cette_annee + 1}."
+        in texte
+    )
+    assert f"Clôturer l'année {cette_annee}" not in texte

@@ -9,6 +9,8 @@ from insertion import cloture
 from portail.acces import utilisateur_ou_404
 from www.annees.forms import MESSAGE_ANNEE, AnneeForm, ClotureForm, ReouvertureForm
 
+MESSAGE_CONFIRMATION = "Cochez cette case pour clôturer l'année malgré les lignes encore déclarées."
+
 
 def _identifiant(annee: int) -> str:
     """Field ids of one year's forms: several years' forms share the page."""
@@ -67,7 +69,10 @@ def cloturer(request):
                 confirmer=form.cleaned_data["confirmer"],
             )
         except cloture.ClotureImpossible as refus:
-            form.add_error("confirmer" if refus.confirmation_requise else None, refus.message)
+            if refus.confirmation_requise:  # the warning is on the page, above the box
+                form.add_error("confirmer", MESSAGE_CONFIRMATION)
+            else:
+                form.add_error(None, refus.message)
         else:
             messages.success(
                 request,

@@ -173,6 +173,19 @@ def choisir(request):
     )
 
 
+def _annee_cloturee(mois_date) -> str:
+    """The refusal when the month's year is closed (its grid is read-only), or ""."""
+    return messages_annees_cloturees([mois_date.year]).get(mois_date.year, "")
+
+
+def _vers_la_grille_cloturee(request, clause, mois_date):
+    """No one is added to the grid of a closed year: back to the grid, with the reason; None otherwise."""
+    if refus := _annee_cloturee(mois_date):
+        messages.error(request, refus)
+        return redirect(_url_grille(clause, mois_date))
+    return None
+
+
 @utilisateur_ou_404("peut_declarer")
 def grille(request, clause_pk, mois):
     user = request.user
@@ -183,7 +196,7 @@ def grille(request, clause_pk, mois):
 
     rangees = rangees_de_la_grille(clause=clause, mois=mois_date)
     # A month of a closed year is shown read-only, with the reason.
-    annee_cloturee = messages_annees_cloturees([mois_date.year]).get(mois_date.year, "")
+    annee_cloturee = _annee_cloturee(mois_date)
     modifiables = [
         r
         for r in rangees
@@ -368,6 +381,8 @@ def ajouter_personne(request, clause_pk, mois):
     user = request.user
     clause = get_clause_for_user(user=user, pk=clause_pk)
     mois_date = _mois_ou_404(mois)
+    if refus := _vers_la_grille_cloturee(request, clause, mois_date):
+        return refus
     form = PersonneForm(request.POST or None, mois=mois_date)
     proches = []
     if request.method == "POST" and form.is_valid():
@@ -436,6 +451,8 @@ def reprendre_personne(request, clause_pk, mois):
     mois_date = _mois_ou_404(mois)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    if refus := _vers_la_grille_cloturee(request, clause, mois_date):
+        return refus
     personne = get_personne_a_reprendre_for_user(user=user, public_id=request.POST.get("personne", ""))
     return _reprendre(
         request,

@@ -5,10 +5,21 @@ import html
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from insertion.cloture import cloturer_annee, rouvrir_annee
 from insertion.models import HeuresRealisees
-from tests.www.saisie.aides import donnees_post, grille, heures, index_de, messages_de, remplir, url_grille
+from tests.www.saisie.aides import (
+    donnees_post,
+    grille,
+    heures,
+    index_de,
+    messages_de,
+    personne_saisie,
+    remplir,
+    url_grille,
+    url_personne,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +73,17 @@ def test_les_autres_annees_restent_modifiables(client_agent, departement, clause
     reponse, formset = grille(client_agent, clause_a, mois)
     assert REFUS not in html.unescape(reponse.content.decode())
     assert len(formset.forms) > 0
+
+
+def test_personne_non_ajoutee_a_une_annee_cloturee(client_agent, departement, clause_a, personne_a, rangee):
+    _fermer(departement)
+    for reponse in (
+        client_agent.get(url_personne(clause_a, JUIN_2025)),
+        client_agent.post(url_personne(clause_a, JUIN_2025), personne_saisie()),
+        client_agent.post(
+            reverse("saisie:reprendre", args=[clause_a.pk, "2025-06"]),
+            {"personne": str(personne_a.public_id)},
+        ),
+    ):
+        assert reponse.status_code == 302 and reponse.url == url_grille(clause_a, JUIN_2025)
+        assert any(REFUS in message for message in messages_de(reponse))
