@@ -15,6 +15,7 @@ from beneficiaires.enums import (
     VerificationEligibilite,
 )
 from beneficiaires.identite import cle_identite
+from portail.tri import ordre_francais
 
 # What an anonymised person's record keeps in place of their identity (see beneficiaires/retention.py).
 NOM_ANONYMISE = "Personne anonymisée"
@@ -22,7 +23,13 @@ PREFIXE_CLE_ANONYMISEE = "anonyme|"
 
 
 class Public(models.Model):
-    code = models.CharField("code", max_length=20, unique=True, choices=CodePublic.choices)
+    code = models.CharField(
+        "code",
+        max_length=20,
+        unique=True,
+        choices=CodePublic.choices,
+        error_messages={"unique": "Ce public existe déjà."},
+    )
     libelle = models.CharField("libellé", max_length=200)
     ordre = models.PositiveSmallIntegerField("ordre d'affichage", default=0)
 
@@ -49,7 +56,13 @@ class BeneficiaireQuerySet(models.QuerySet):
 
 
 class Beneficiaire(models.Model):
-    public_id = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(
+        "identifiant public",
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        error_messages={"unique": "Une personne porte déjà cet identifiant public."},
+    )
     nom = models.CharField("nom", max_length=150)
     prenom = models.CharField("prénom", max_length=150)
     date_naissance = models.DateField("date de naissance")
@@ -103,10 +116,12 @@ class Beneficiaire(models.Model):
 
     class Meta:
         verbose_name = "bénéficiaire"
-        ordering = ["nom", "prenom"]
+        ordering = [ordre_francais("nom"), ordre_francais("prenom")]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(cle_identite=""), name="beneficiaire_cle_identite_remplie"
+                condition=~models.Q(cle_identite=""),
+                name="beneficiaire_cle_identite_remplie",
+                violation_error_message="Indiquez le nom, le prénom et la date de naissance de la personne.",
             ),
             models.UniqueConstraint(
                 fields=["cle_identite", "cree_par_epci"],
@@ -122,6 +137,7 @@ class Beneficiaire(models.Model):
             models.CheckConstraint(
                 condition=models.Q(date_entree__gt=models.F("date_naissance")),
                 name="beneficiaire_entree_apres_naissance",
+                violation_error_message="La date d'entrée dans le dispositif doit suivre la date de naissance.",
             ),
             # An anonymised record holds no identity: no name, only the year of birth, a key of its own.
             models.CheckConstraint(
@@ -134,6 +150,7 @@ class Beneficiaire(models.Model):
                     cle_identite__startswith=PREFIXE_CLE_ANONYMISEE,
                 ),
                 name="beneficiaire_anonymise_sans_identite",
+                violation_error_message="Une fiche anonymisée ne garde ni nom, ni prénom, ni date de naissance complète.",
             ),
         ]
 
@@ -201,7 +218,9 @@ class Eligibilite(models.Model):
                 violation_error_message="La fin d'éligibilité doit suivre son début.",
             ),
             models.UniqueConstraint(
-                fields=["beneficiaire", "public", "date_debut"], name="eligibilite_unique_par_debut"
+                fields=["beneficiaire", "public", "date_debut"],
+                name="eligibilite_unique_par_debut",
+                violation_error_message="Cette personne a déjà une éligibilité à ce public commençant à cette date.",
             ),
             models.CheckConstraint(
                 condition=models.Q(verification=VerificationEligibilite.DECLAREE, verifiee_le__isnull=True)
@@ -244,7 +263,11 @@ class Sortie(models.Model):
         verbose_name = "sortie"
         ordering = ["-date"]
         constraints = [
-            models.UniqueConstraint(fields=["beneficiaire", "date", "categorie"], name="sortie_unique"),
+            models.UniqueConstraint(
+                fields=["beneficiaire", "date", "categorie"],
+                name="sortie_unique",
+                violation_error_message="Cette sortie est déjà enregistrée pour cette personne à cette date.",
+            ),
         ]
 
     def __str__(self):
@@ -285,11 +308,14 @@ class AccesDonnees(models.Model):
         ordering = ["-horodatage", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(nombre_personnes__gte=1), name="acces_au_moins_une_personne"
+                condition=models.Q(nombre_personnes__gte=1),
+                name="acces_au_moins_une_personne",
+                violation_error_message="Un accès aux données concerne au moins une personne.",
             ),
             models.CheckConstraint(
                 condition=models.Q(beneficiaire__isnull=True) | models.Q(nombre_personnes=1),
                 name="acces_une_personne_nommee",
+                violation_error_message="Un accès à la fiche d'une personne ne concerne qu'une personne.",
             ),
         ]
         indexes = [models.Index(fields=["beneficiaire", "horodatage"], name="acces_beneficiaire_date_idx")]

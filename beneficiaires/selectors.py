@@ -11,12 +11,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from beneficiaires import regles
 from beneficiaires.enums import CodePublic
 from beneficiaires.identite import cle_identite, normaliser_nom
 from beneficiaires.models import AccesDonnees, Beneficiaire, Eligibilite, Public, Sortie
 from beneficiaires.ressemblance import identites_proches
 from comptes.models import User
 from portail import historique
+from portail.tri import ordre_francais
 from territoires.models import Commune
 
 # Fields of a person's record whose changes the history shows.
@@ -28,6 +30,8 @@ CHAMPS_HISTORIQUE = [
     "commune",
     "niveau_qualification",
     "date_entree",
+    "referent",
+    "referent_precision",
     "cree_par_epci",
     "anonymise_le",
 ]
@@ -176,6 +180,11 @@ class PeriodePublicAffichee:
     eligibilite: Eligibilite
     en_cours: bool
 
+    @property
+    def d_age(self) -> bool:
+        """A period of an age-based public: frozen at anonymisation, never verified."""
+        return self.eligibilite.public.code in regles.PUBLICS_D_AGE
+
 
 @dataclass(frozen=True)
 class Modification:
@@ -193,9 +202,15 @@ class EntreeHistorique:
 
 
 def publics_du_beneficiaire(*, beneficiaire: Beneficiaire) -> list[PeriodePublicAffichee]:
-    """Every eligibility period of the person, most recent first, with an "en cours" flag."""
+    """Every eligibility period of the person, most recent first, with an "en cours" flag and who checked it
+    (one query). Periods ticked for an age-based public are left out while the birth date computes it (they
+    are kept for an anonymised person only: see `retention`)."""
     aujourd_hui = timezone.localdate()
-    periodes = beneficiaire.eligibilites.select_related("public").order_by("-date_debut", "public__ordre")
+    periodes = beneficiaire.eligibilites.select_related("public", "verifiee_par").order_by(
+        "-date_debut", "public__ordre"
+    )
+    if not beneficiaire.est_anonymise:
+        periodes = periodes.exclude(public__code__in=regles.PUBLICS_D_AGE)
     return [
         PeriodePublicAffichee(
             eligibilite=periode,
@@ -204,6 +219,19 @@ def publics_du_beneficiaire(*, beneficiaire: Beneficiaire) -> list[PeriodePublic
         )
         for periode in periodes
     ]
+
+
+def get_eligibilite_a_verifier(*, beneficiaire: Beneficiaire, pk: int) -> Eligibilite:
+    """One declared public of this person that the Département may check, or 404 (age-based publics are
+    computed, never checked)."""
+    eligibilite = get_object_or_404(
+        beneficiaire.eligibilites.select_related("public", "verifiee_par").exclude(
+            public__code__in=regles.PUBLICS_D_AGE
+        ),
+        pk=pk,
+    )
+    eligibilite.beneficiaire = beneficiaire
+    return eligibilite
 
 
 def sorties_du_beneficiaire(*, beneficiaire: Beneficiaire):
@@ -254,7 +282,7 @@ def sortie_en_double(*, beneficiaire: Beneficiaire, date: datetime.date, categor
 
 
 def communes_du_departement():
-    return Commune.objects.filter(departement=settings.DEPARTEMENT).order_by("nom")
+    return Commune.objects.filter(departement=settings.DEPARTEMENT).order_by(ordre_francais("nom"))
 
 
 def communes_par_pk(*, pks) -> dict[int, Commune]:
@@ -262,8 +290,9 @@ def communes_par_pk(*, pks) -> dict[int, Commune]:
 
 
 def autres_publics():
-    """Publics a clerk ticks for a new person, BRSA apart (it is dated by its own fields)."""
-    return Public.objects.exclude(code=CodePublic.BRSA)
+    """Publics a clerk ticks for a new person: neither BRSA (dated by its own fields) nor the age-based publics
+    (computed from the birth date, never ticked)."""
+    return Public.objects.exclude(code__in=[CodePublic.BRSA, *regles.PUBLICS_D_AGE])
 
 
 def public_brsa() -> Public:
@@ -272,6 +301,11 @@ def public_brsa() -> Public:
 
 def publics():
     return Public.objects.all()
+
+
+def publics_declares():
+    """Publics recorded as eligibility periods: all but the age-based ones, computed from the birth date."""
+    return Public.objects.exclude(code__in=regles.PUBLICS_D_AGE)
 
 
 def get_sortie(*, beneficiaire: Beneficiaire, pk: int) -> Sortie:

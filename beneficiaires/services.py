@@ -6,10 +6,11 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from beneficiaires import regles
-from beneficiaires.enums import ActionAcces
+from beneficiaires.enums import ActionAcces, VerificationEligibilite
 from beneficiaires.identite import cle_identite
 from beneficiaires.journal import journaliser
 from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
@@ -78,6 +79,7 @@ class NouvellePersonne:
     date_entree: datetime.date
     commune: Commune | None = None
     niveau_qualification: str = ""
+    referent: str = ""
     publics: tuple[PeriodePublic, ...] = ()
     # Known before the record exists: the grid offers a person added to it before saving them.
     public_id: uuid.UUID = field(default_factory=uuid.uuid4)
@@ -111,6 +113,7 @@ def creer_beneficiaires(
                     sexe=p.sexe,
                     commune=p.commune,
                     niveau_qualification=p.niveau_qualification,
+                    referent=p.referent,
                     date_entree=p.date_entree,
                     cree_par_epci_id=epci_id,
                     cle_identite=p.cle_identite,  # bulk_create skips save(), which sets it
@@ -170,3 +173,54 @@ def enregistrer_sortie(*, user, sortie: Sortie) -> Sortie:
     except IntegrityError as erreur:
         raise SortieEnDouble from erreur
     return sortie
+
+
+def modifier_referent(
+    *, user, beneficiaire: Beneficiaire, referent: str, precision: str = ""
+) -> Beneficiaire:
+    """Sets who follows or prescribed the person (a TypeReferent, or empty) and its precision (a structure or
+    agency, no person's name); history and access log as any change of the record."""
+    beneficiaire.referent = referent
+    beneficiaire.referent_precision = precision.strip() if referent else ""
+    return modifier_beneficiaire(
+        user=user, beneficiaire=beneficiaire, champs=["référent ou prescripteur", "précision sur le référent"]
+    )
+
+
+class VerificationIncomplete(Exception):
+    """A verification without the document seen, or a refusal without its reason."""
+
+
+def verifier_eligibilite(
+    *, user, eligibilite: Eligibilite, verification: str, justificatif: str = "", motif_refus: str = ""
+) -> Eligibilite:
+    """The Département's check of a declared public: verified (`justificatif`: the document seen, which is not
+    kept), refused (`motif_refus`), or back to declared. Who and when are the user and now; history with a change
+    reason, and an access-log entry, in one transaction. PersonneAnonymisee for an anonymised person,
+    VerificationIncomplete when the document or the reason is missing."""
+    beneficiaire = eligibilite.beneficiaire
+    if Beneficiaire.objects.filter(pk=beneficiaire.pk, anonymise_le__isnull=False).exists():
+        raise PersonneAnonymisee
+    justificatif, motif_refus = justificatif.strip(), motif_refus.strip()
+    if verification == VerificationEligibilite.VERIFIEE and not justificatif:
+        raise VerificationIncomplete("Indiquez le document vu pour vérifier l'éligibilité.")
+    if verification == VerificationEligibilite.REFUSEE and not motif_refus:
+        raise VerificationIncomplete("Indiquez le motif du refus.")
+    declaree = verification == VerificationEligibilite.DECLAREE
+    eligibilite.verification = VerificationEligibilite(verification)
+    eligibilite.verifiee_par = None if declaree else user
+    eligibilite.verifiee_le = None if declaree else timezone.now()
+    eligibilite.justificatif = justificatif if verification == VerificationEligibilite.VERIFIEE else ""
+    eligibilite.motif_refus = motif_refus if verification == VerificationEligibilite.REFUSEE else ""
+    libelle = eligibilite.verification.label
+    eligibilite._history_user = user
+    eligibilite._change_reason = f"vérification : {libelle}"
+    with transaction.atomic():
+        eligibilite.save()
+        journaliser(
+            user=user,
+            action=ActionAcces.MODIFICATION,
+            beneficiaire=beneficiaire,
+            detail=f"éligibilité « {eligibilite.public.libelle} » du {eligibilite.date_debut:%d/%m/%Y} : {libelle}",
+        )
+    return eligibilite

@@ -1,6 +1,7 @@
 """Account rules, each with its French message, written once."""
 
 from comptes.enums import Role
+from portail.francais import pluriel
 
 NOMBRE_DE_CODES_DE_SECOURS = 10
 
@@ -12,7 +13,7 @@ CODE_D_ACTIVATION_INCORRECT = (
     "Code incorrect : saisissez les 6 chiffres affichés en ce moment par l'application où vous venez "
     "d'ajouter le portail (vérifiez aussi l'heure de votre téléphone)."
 )
-TROP_D_ESSAIS = "Trop de codes erronés : attendez {secondes} seconde{pluriel} avant de réessayer."
+TROP_D_ESSAIS = "Trop de codes erronés : attendez {secondes} avant de réessayer."
 REINITIALISATION_DE_SOI = (
     "Vous ne pouvez pas réinitialiser votre propre double facteur : demandez-le à un collègue du Département."
 )
@@ -28,4 +29,4 @@ def doit_avoir_double_facteur(user) -> bool:
 
 def message_trop_d_essais(secondes: int) -> str:
     secondes = max(1, secondes)
-    return TROP_D_ESSAIS.format(secondes=secondes, pluriel="s" if secondes > 1 else "")
+    return TROP_D_ESSAIS.format(secondes=pluriel(secondes, "seconde"))

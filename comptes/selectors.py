@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from comptes.enums import Role
 from comptes.models import User
+from portail.tri import ordre_francais
 
 
 def comptes_verrouilles():
@@ -30,7 +31,9 @@ def comptes_geres(*, user):
     return (
         User.objects.filter(role__in=[Role.EPCI, Role.LECTEUR], is_superuser=False)
         .select_related("epci")
-        .order_by("epci__nom", "last_name", "first_name", "username")
+        .order_by(
+            ordre_francais("epci__nom"), ordre_francais("last_name"), ordre_francais("first_name"), "username"
+        )
     )
 
 
@@ -93,7 +96,7 @@ def comptes_a_double_facteur(*, user):
                 .values("nombre")[:1]
             ),
         )
-        .order_by("last_name", "first_name", "username")
+        .order_by(ordre_francais("last_name"), ordre_francais("first_name"), "username")
     )
 
 

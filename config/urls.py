@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("www.accueil.urls")),
     path("", include("www.comptes.urls")),
     path("", include("www.tableau_de_bord.urls")),
+    path("", include("www.objectifs.urls")),
     path("", include("www.marches.urls")),
     path("", include("www.entreprises.urls")),
     path("", include("www.calibrage.urls")),

@@ -8,7 +8,7 @@ from beneficiaires.enums import CategorieSortie, CodePublic, NiveauQualification
 from beneficiaires.identite import cle_identite
 from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
 from demo.tirages import choix_pondere
-from portail.periodes import age, ajouter_mois, anniversaire, dernier_jour, mois_entre
+from portail.periodes import age, ajouter_mois, dernier_jour, mois_entre
 
 NB_BENEFICIAIRES = 150
 PART_SORTIES = 0.30
@@ -140,12 +140,7 @@ def creer_beneficiaires(generateur, *, parcours, planification):
 
 def _eligibilites(generateur, beneficiaire, publics, debut_siae):
     rng = generateur.rng
-    entree, naissance, aujourdhui = (
-        beneficiaire.date_entree,
-        beneficiaire.date_naissance,
-        generateur.aujourdhui,
-    )
-    age_a_l_entree = age(naissance, entree)
+    entree, aujourdhui = beneficiaire.date_entree, generateur.aujourdhui
     lignes = []
 
     def ajouter(code, debut, fin=None):
@@ -168,11 +163,7 @@ def _eligibilites(generateur, beneficiaire, publics, debut_siae):
         ajouter(CodePublic.BRSA, debut, fin)
     if rng.random() < (0.3 if brsa else 0.6):
         ajouter(CodePublic.DELD, entree - timedelta(days=rng.randint(0, 300)))
-    if age_a_l_entree < 26:
-        ajouter(CodePublic.JEUNE, entree, anniversaire(naissance, 26) - timedelta(days=1))
-    cinquante = anniversaire(naissance, 50)
-    if cinquante <= aujourdhui:
-        ajouter(CodePublic.SENIOR, max(entree, cinquante))
+    # Jeune and senior are computed from the birth date (beneficiaires.regles), never recorded.
     if rng.random() < 0.1:
         ajouter(CodePublic.RQTH, entree - timedelta(days=rng.randint(100, 2000)))
     if not brsa and rng.random() < 0.15:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from insertion.models import Clause, HeuresRealisees, Objectif, ParametresCalibrage, ParametresObjectif
+from portail import formats
 from portail.administration import AutocompletionAdminMixin, SuperutilisateurAdminMixin
 
 
@@ -15,16 +16,20 @@ class ClauseAdmin(AutocompletionAdminMixin, SimpleHistoryAdmin):
         "taux_insertion",
         "cout_horaire",
     ]
-    list_select_related = ["lot__marche"]
+    list_select_related = ["lot__marche__acheteur"]
     list_filter = ["base_juridique", "lot__marche__epci"]
     search_fields = ["lot__intitule", "lot__marche__reference", "lot__marche__objet"]
     autocomplete_fields = ["lot"]
+
+    def get_queryset(self, request):
+        # A clause is named by its lot and contract, hence the buyer (autocompletes included).
+        return super().get_queryset(request).select_related("lot__marche__acheteur")
 
 
 @admin.register(HeuresRealisees)
 class HeuresRealiseesAdmin(AutocompletionAdminMixin, SuperutilisateurAdminMixin, SimpleHistoryAdmin):
     list_display = ["mois", "beneficiaire", "clause", "employeur", "heures", "modalite", "statut"]
-    list_select_related = ["beneficiaire", "clause__lot__marche", "employeur"]
+    list_select_related = ["beneficiaire", "clause__lot__marche__acheteur", "employeur"]
     list_filter = ["statut", "modalite", "clause__lot__marche__epci"]
     search_fields = ["beneficiaire__nom", "clause__lot__marche__reference", "employeur__raison_sociale"]
     autocomplete_fields = ["clause", "beneficiaire", "employeur"]
@@ -34,10 +39,14 @@ class HeuresRealiseesAdmin(AutocompletionAdminMixin, SuperutilisateurAdminMixin,
 
 @admin.register(Objectif)
 class ObjectifAdmin(AutocompletionAdminMixin, admin.ModelAdmin):
-    list_display = ["annee", "epci", "heures"]
+    list_display = ["libelle_annee", "epci", "heures"]
     list_filter = ["annee", "epci"]
     list_select_related = ["epci"]
     autocomplete_fields = ["epci"]
+
+    @admin.display(description="année", ordering="annee")
+    def libelle_annee(self, objectif):
+        return formats.annee(objectif.annee)
 
 
 @admin.register(ParametresCalibrage)

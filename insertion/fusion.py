@@ -20,6 +20,7 @@ from beneficiaires.models import AccesDonnees, Beneficiaire, Eligibilite, Sortie
 from insertion.cloture import erreur_annees_cloturees
 from insertion.enums import Statut
 from insertion.models import HeuresRealisees
+from portail.francais import pluriel
 
 RAISON_FUSION = "Fusion de deux fiches de la même personne"
 
@@ -138,7 +139,7 @@ def fusionner(*, user, gardee: Beneficiaire, absorbee: Beneficiaire) -> Benefici
         premiere = en_double[0]
         raise FusionImpossible(
             f"Les deux fiches ont des heures pour le même marché, le même employeur, le même mois et la même "
-            f"modalité ({len(en_double)} ligne{'s' if len(en_double) > 1 else ''}, dont "
+            f"modalité ({pluriel(len(en_double), 'ligne')}, dont "
             f"{premiere.mois:%m/%Y}) : corrigez ou supprimez ces lignes avant de fusionner."
         )
     _deplacer(HeuresRealisees, heures, vers=gardee, user=user)

@@ -17,11 +17,16 @@ from insertion.regles import (
 )
 from insertion.releves.lecture import TAILLE_MAX_OCTETS
 from marches.enums import NatureMarche
+from portail import formats
 
 
 class Clause(models.Model):
     lot = models.OneToOneField(
-        "marches.Lot", verbose_name="lot", on_delete=models.CASCADE, related_name="clause"
+        "marches.Lot",
+        verbose_name="lot",
+        on_delete=models.CASCADE,
+        related_name="clause",
+        error_messages={"unique": "Ce lot a déjà une clause d'insertion."},
     )
     base_juridique = models.CharField(
         "base juridique",
@@ -59,20 +64,24 @@ class Clause(models.Model):
             models.CheckConstraint(
                 condition=models.Q(heures_reservees__isnull=True) | models.Q(heures_reservees__gte=0),
                 name="clause_heures_reservees_positives",
+                violation_error_message="Les heures réservées ne peuvent être négatives.",
             ),
             models.CheckConstraint(
                 condition=models.Q(part_main_oeuvre__isnull=True)
                 | models.Q(part_main_oeuvre__gte=0, part_main_oeuvre__lte=100),
                 name="clause_part_main_oeuvre_pourcentage",
+                violation_error_message="La part de main-d'œuvre est un pourcentage entre 0 et 100.",
             ),
             models.CheckConstraint(
                 condition=models.Q(taux_insertion__isnull=True)
                 | models.Q(taux_insertion__gte=0, taux_insertion__lte=100),
                 name="clause_taux_insertion_pourcentage",
+                violation_error_message="Le taux d'insertion est un pourcentage entre 0 et 100.",
             ),
             models.CheckConstraint(
                 condition=models.Q(cout_horaire__isnull=True) | models.Q(cout_horaire__gt=0),
                 name="clause_cout_horaire_positif",
+                violation_error_message="Le coût horaire doit être supérieur à 0.",
             ),
         ]
 
@@ -92,7 +101,13 @@ class Clause(models.Model):
 class ParametresCalibrage(models.Model):
     """Default inputs of the reserved-hours calculator for one nature of contract (reference data)."""
 
-    nature = models.CharField("nature du marché", max_length=20, choices=NatureMarche.choices, unique=True)
+    nature = models.CharField(
+        "nature du marché",
+        max_length=20,
+        choices=NatureMarche.choices,
+        unique=True,
+        error_messages={"unique": "Cette nature de marché a déjà ses paramètres de calibrage."},
+    )
     part_main_oeuvre = models.DecimalField("part de main-d'œuvre (%)", max_digits=5, decimal_places=2)
     taux_insertion = models.DecimalField("taux d'insertion (%)", max_digits=5, decimal_places=2)
     cout_horaire = models.DecimalField("coût horaire (€/h)", max_digits=7, decimal_places=2)
@@ -191,7 +206,9 @@ class HeuresRealisees(models.Model):
                 violation_error_message=MESSAGE_HEURES_LIGNE,
             ),
             models.CheckConstraint(
-                condition=models.Q(mois__day=1), name="heures_realisees_mois_premier_jour"
+                condition=models.Q(mois__day=1),
+                name="heures_realisees_mois_premier_jour",
+                violation_error_message="Le mois des heures est indiqué par son premier jour.",
             ),
             models.CheckConstraint(
                 condition=~models.Q(statut=Statut.REJETEES) | ~models.Q(motif_rejet=""),
@@ -201,6 +218,7 @@ class HeuresRealisees(models.Model):
             models.UniqueConstraint(
                 fields=["clause", "beneficiaire", "employeur", "mois", "modalite"],
                 name="heures_realisees_ligne_unique",
+                violation_error_message="Ces heures sont déjà déclarées pour cette personne, ce marché, cet employeur, ce mois et cette modalité.",
             ),
         ]
         indexes = [models.Index(fields=["statut", "mois"], name="heures_statut_mois_idx")]
@@ -227,25 +245,33 @@ class Objectif(models.Model):
         verbose_name_plural = "objectifs annuels"
         ordering = ["-annee", "epci"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(heures__gt=0), name="objectif_heures_positives"),
             models.CheckConstraint(
-                condition=models.Q(annee__gte=2000, annee__lte=2100), name="objectif_annee_plausible"
+                condition=models.Q(heures__gt=0),
+                name="objectif_heures_positives",
+                violation_error_message="L'objectif doit être supérieur à 0 heure.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(annee__gte=2000, annee__lte=2100),
+                name="objectif_annee_plausible",
+                violation_error_message="L'année de l'objectif doit être comprise entre 2000 et 2100.",
             ),
             models.UniqueConstraint(
                 fields=["annee"],
                 condition=models.Q(epci__isnull=True),
                 name="objectif_departement_unique_par_annee",
+                violation_error_message="Le Département a déjà un objectif pour cette année.",
             ),
             models.UniqueConstraint(
                 fields=["annee", "epci"],
                 condition=models.Q(epci__isnull=False),
                 name="objectif_epci_unique_par_annee",
+                violation_error_message="Cet EPCI a déjà un objectif pour cette année.",
             ),
         ]
 
     def __str__(self):
         perimetre = self.epci.nom if self.epci_id else "Département"
-        return f"{self.annee} — {perimetre} : {self.heures} h"
+        return f"{self.annee} — {perimetre} : {formats.heures(self.heures)}"
 
 
 class ParametresObjectif(models.Model):
@@ -273,7 +299,11 @@ class ParametresObjectif(models.Model):
         verbose_name = "paramètres de l'objectif"
         verbose_name_plural = "paramètres de l'objectif"
         constraints = [
-            models.CheckConstraint(condition=models.Q(unique=True), name="parametres_objectif_unique_vrai"),
+            models.CheckConstraint(
+                condition=models.Q(unique=True),
+                name="parametres_objectif_unique_vrai",
+                violation_error_message="Les paramètres de l'objectif tiennent en une seule ligne.",
+            ),
             models.UniqueConstraint(
                 fields=["unique"],
                 name="parametres_objectif_une_seule_ligne",
@@ -317,7 +347,13 @@ class ReleveEnAttente(models.Model):
     opaque token; deleted when confirmed, when its owner deposits another file, and once expired.
     """
 
-    jeton = models.UUIDField("jeton", default=uuid.uuid4, unique=True, editable=False)
+    jeton = models.UUIDField(
+        "jeton",
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        error_messages={"unique": "Un relevé en attente porte déjà ce jeton."},
+    )
     utilisateur = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="utilisateur", on_delete=models.CASCADE, related_name="+"
     )
@@ -336,9 +372,12 @@ class ReleveEnAttente(models.Model):
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("contenu"), TAILLE_MAX_OCTETS),
                 name="releve_en_attente_taille_max",
+                violation_error_message="Le relevé en attente dépasse la taille permise.",
             ),
             models.CheckConstraint(
-                condition=models.Q(expire_le__gt=models.F("cree_le")), name="releve_en_attente_expire_apres"
+                condition=models.Q(expire_le__gt=models.F("cree_le")),
+                name="releve_en_attente_expire_apres",
+                violation_error_message="Un relevé en attente expire après avoir été déposé.",
             ),
         ]
 
@@ -353,7 +392,11 @@ class ClotureAnnee(models.Model):
     Every closing and reopening (who, when, why) stays in the history.
     """
 
-    annee = models.PositiveSmallIntegerField("année", unique=True)
+    annee = models.PositiveSmallIntegerField(
+        "année",
+        unique=True,
+        error_messages={"unique": "Cette année a déjà sa clôture : rouvrez-la ou gardez-la."},
+    )
     date_cloture = models.DateField(
         "clôturée le", null=True, blank=True, help_text="Vide quand l'année a été rouverte."
     )
@@ -376,7 +419,9 @@ class ClotureAnnee(models.Model):
         ordering = ["-annee"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(annee__gte=2000, annee__lte=2100), name="cloture_annee_plausible"
+                condition=models.Q(annee__gte=2000, annee__lte=2100),
+                name="cloture_annee_plausible",
+                violation_error_message="L'année clôturée doit être comprise entre 2000 et 2100.",
             ),
             models.CheckConstraint(
                 condition=models.Q(date_cloture__isnull=False, motif_reouverture="")

@@ -4,10 +4,12 @@ The grid, the statement import, the services, the tables and the model constrain
 """
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from insertion.enums import Statut
+from insertion.enums import PriseEnCompteFormation, Statut
 from portail.formats import heures as formater_heures
+from portail.formats import nombre as formater_nombre
+from portail.francais import de
 from portail.periodes import libelle_mois, premier_jour
 
 # One row: a month has at most 31 days × 24 hours.
@@ -67,7 +69,7 @@ def erreur_mois_declarable(*, marche, mois: datetime.date, ce_mois: datetime.dat
     if not premier_jour(marche.date_debut) <= mois <= premier_jour(marche.date_fin):
         return (
             f"{libelle_mois(mois).capitalize()} est hors de la période d'exécution du marché "
-            f"{marche.reference} (du {marche.date_debut:%d/%m/%Y} au {marche.date_fin:%d/%m/%Y})."
+            f"{marche.libelle} (du {marche.date_debut:%d/%m/%Y} au {marche.date_fin:%d/%m/%Y})."
         )
     return None
 
@@ -88,7 +90,7 @@ def ligne_verrouillee(*, statut: str, user) -> bool:
 
 def message_ligne_verrouillee(*, personne, mois: datetime.date) -> str:
     return (
-        f"Les heures de {personne} en {libelle_mois(mois)} sont déjà validées par le Département : elles ne "
+        f"Les heures {de(personne)} en {libelle_mois(mois)} sont déjà validées par le Département : elles ne "
         "peuvent plus être modifiées."
     )
 
@@ -96,7 +98,7 @@ def message_ligne_verrouillee(*, personne, mois: datetime.date) -> str:
 def message_modifiee_entre_temps(*, personne, mois: datetime.date) -> str:
     """A row changed (or deleted) by someone else since the page was shown: nothing is overwritten unseen."""
     return (
-        f"Les heures de {personne} en {libelle_mois(mois)} ont été modifiées par quelqu'un d'autre pendant votre "
+        f"Les heures {de(personne)} en {libelle_mois(mois)} ont été modifiées par quelqu'un d'autre pendant votre "
         "saisie : rechargez la page pour voir la nouvelle valeur."
     )
 
@@ -140,6 +142,82 @@ def erreur_entrees_calibrage(*, part_main_oeuvre, taux_insertion, cout_horaire, 
     if heures_fixees is not None and heures_fixees <= 0:
         return MESSAGE_HEURES_FIXEES
     return None
+
+
+# --- training hours and the yearly target ---------------------------------------------------------
+
+
+def _prise_en_compte(parametres) -> tuple[str, Decimal | None]:
+    """The setting of `ParametresObjectif` (None: no row, every training hour counts)."""
+    if parametres is None:
+        return PriseEnCompteFormation.TOUTES, None
+    return parametres.prise_en_compte_formation, parametres.plafond_formation
+
+
+def heures_comptees(*, travaillees: Decimal, formation: Decimal, parametres) -> Decimal:
+    """Hours counted toward the target: hours worked plus training hours as `parametres` says.
+
+    Capped at p %: the training hours counted are at most p % of the counted total, i.e.
+    min(formation, travaillees × p ÷ (100 − p)) for p < 100 (rounded down to the hundredth), all of them at 100."""
+    mode, plafond = _prise_en_compte(parametres)
+    travaillees, formation = Decimal(travaillees), Decimal(formation)
+    if mode == PriseEnCompteFormation.EXCLUES:
+        return travaillees
+    if mode == PriseEnCompteFormation.PLAFONNEES:
+        plafond = Decimal(plafond or 0)
+        if plafond < 100:
+            maximum = (travaillees * plafond / (100 - plafond)).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+            formation = min(formation, maximum)
+    return travaillees + formation
+
+
+def formation_toutes_comptees(parametres) -> bool:
+    """True when the counted hours are the validated hours whatever the data (no training hour left out)."""
+    mode, plafond = _prise_en_compte(parametres)
+    return mode == PriseEnCompteFormation.TOUTES or (
+        mode == PriseEnCompteFormation.PLAFONNEES and plafond is not None and plafond >= 100
+    )
+
+
+def phrase_heures_formation(parametres) -> str:
+    """How training hours count toward the target, as the dashboard and the bilan say it."""
+    mode, plafond = _prise_en_compte(parametres)
+    if mode == PriseEnCompteFormation.EXCLUES:
+        return (
+            "Les heures de formation sont indiquées à part et ne comptent pas pour l'objectif : "
+            "seules les heures travaillées comptent."
+        )
+    if mode == PriseEnCompteFormation.PLAFONNEES and (plafond is None or plafond < 100):
+        taux = formater_nombre(plafond or 0, 2, decimales_facultatives=True)
+        return (
+            "Les heures de formation sont indiquées à part ; elles comptent pour l'objectif dans la limite de "
+            f"{taux}\u00a0% des heures comptées."
+        )
+    return "Les heures de formation sont indiquées à part ; elles comptent toutes pour l'objectif."
+
+
+# --- hours due by a date ---------------------------------------------------------------------------
+
+
+def part_ecoulee(*, debut: datetime.date, fin: datetime.date, jour: datetime.date) -> Decimal:
+    """Elapsed share of the execution period [debut, fin] at the end of `jour`, between 0 and 1.
+
+    Both ends count as days of execution: a one-day contract is entirely due on its day, nothing is due the day
+    before it starts, everything from its last day on.
+    """
+    if jour < debut:
+        return Decimal(0)
+    if jour >= fin:
+        return Decimal(1)
+    return Decimal((jour - debut).days + 1) / Decimal((fin - debut).days + 1)
+
+
+def heures_dues(*, heures_reservees, debut: datetime.date, fin: datetime.date, jour: datetime.date):
+    """Reserved hours × elapsed share of the execution period, to the hour; None for an uncalibrated clause."""
+    if heures_reservees is None:
+        return None
+    dues = Decimal(heures_reservees) * part_ecoulee(debut=debut, fin=fin, jour=jour)
+    return dues.quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
 # --- yearly closing ----------------------------------------------------------------------------------

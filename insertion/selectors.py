@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import (
     Case,
     CharField,
+    Count,
     DecimalField,
     Exists,
     F,
@@ -27,13 +28,21 @@ from beneficiaires.selectors import beneficiaires_pour_liste
 from insertion import regles
 from insertion.enums import Statut
 from insertion.evenements import Evenement, evenements_de_la_ligne
-from insertion.models import Clause, HeuresRealisees, ParametresCalibrage, ReleveEnAttente
-from marches.enums import EtatExecution
+from insertion.models import (
+    Clause,
+    HeuresRealisees,
+    Objectif,
+    ParametresCalibrage,
+    ParametresObjectif,
+    ReleveEnAttente,
+)
+from marches.enums import EtatExecution, TypeStructure
 from marches.models import Marche
 from marches.selectors import etat_execution
 from portail.periodes import dernier_jour, mois_precedent
 from portail.recherche import Plier
 from portail.recherche import mots as recherche_mots
+from portail.tri import ordre_francais
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -73,8 +82,9 @@ def _somme_heures(statut, *, par):
     )
 
 
-def marches_avec_clause(*, user):
-    """Contracts in the user's scope that carry at least one clause, with their hours."""
+def marches_avec_clause(*, user, jour=None):
+    """Contracts in the user's scope that carry at least one clause, with their hours and `etat` on `jour`
+    (marches.enums.EtatExecution, today by default)."""
     clauses = Clause.objects.filter(lot__marche=OuterRef("pk")).order_by()
     reservees = clauses.values("lot__marche").annotate(total=Sum("heures_reservees")).values("total")[:1]
     return (
@@ -85,6 +95,7 @@ def marches_avec_clause(*, user):
             heures_reservees=Subquery(reservees),
             heures_declarees=_somme_heures(Statut.DECLAREES, par="clause__lot__marche"),
             heures_validees=_somme_heures(Statut.VALIDEES, par="clause__lot__marche"),
+            etat=etat_execution(jour=jour or timezone.localdate()),
         )
     )
 
@@ -97,6 +108,7 @@ def clauses_du_marche(*, marche):
         .annotate(
             heures_declarees=_somme_heures(Statut.DECLAREES, par="clause"),
             heures_validees=_somme_heures(Statut.VALIDEES, par="clause"),
+            heures_rejetees=_somme_heures(Statut.REJETEES, par="clause"),
         )
         .order_by("lot__numero")
     )
@@ -114,6 +126,62 @@ def taux_realisation(*, validees, reservees):
 
 def lots_du_marche(*, marche):
     return marche.lots.select_related("titulaire").order_by("numero")
+
+
+def _heures_retenues_du_marche(*, user, marche):
+    """The contract's rows a user's figures count: declared or validated (rejected ones left out)."""
+    return (
+        HeuresRealisees.objects.for_user(user)
+        .filter(clause__lot__marche=marche)
+        .exclude(statut=Statut.REJETEES)
+        .order_by()
+    )
+
+
+def personnes_du_marche(*, user, marche) -> list[dict]:
+    """People who worked on the contract, with their hours, in one grouped query (for who may see names)."""
+    if not user.voit_donnees_personnelles:
+        raise Http404
+    return list(
+        _heures_retenues_du_marche(user=user, marche=marche)
+        .values("beneficiaire__public_id", "beneficiaire__nom", "beneficiaire__prenom")
+        .annotate(
+            total=Sum("heures"), validees=Coalesce(Sum("heures", filter=Q(statut=Statut.VALIDEES)), ZERO)
+        )
+        .order_by("beneficiaire__nom", "beneficiaire__prenom", "beneficiaire__public_id")
+    )
+
+
+def nombre_de_personnes_du_marche(*, user, marche) -> int:
+    return _heures_retenues_du_marche(user=user, marche=marche).values("beneficiaire").distinct().count()
+
+
+def employeurs_du_marche(*, user, marche) -> list[dict]:
+    """Employers of the people on the contract, with their hours, in one grouped query (no person named)."""
+    lignes = list(
+        _heures_retenues_du_marche(user=user, marche=marche)
+        .values("employeur__siret", "employeur__raison_sociale", "employeur__type_structure")
+        .annotate(
+            total=Sum("heures"),
+            validees=Coalesce(Sum("heures", filter=Q(statut=Statut.VALIDEES)), ZERO),
+            personnes=Count("beneficiaire", distinct=True),
+        )
+        .order_by("employeur__raison_sociale", "employeur__siret")
+    )
+    for ligne in lignes:
+        ligne["type_structure_libelle"] = TypeStructure(ligne["employeur__type_structure"]).label
+    return lignes
+
+
+def lots_a_modifier(*, marche) -> list:
+    """The contract's lots with their holder and clause (`clause_chargee`, None without one), in one query."""
+    lots = list(marche.lots.select_related("titulaire", "clause").order_by("numero"))
+    for lot in lots:
+        try:
+            lot.clause_chargee = lot.clause
+        except Clause.DoesNotExist:
+            lot.clause_chargee = None
+    return lots
 
 
 def heures_par_mois_du_marche(*, user, marche):
@@ -175,7 +243,7 @@ def clauses_a_choisir(*, user, recherche: str = "", avec_hors_execution: bool = 
             "rang",
             F("fin_passee").desc(nulls_last=True),
             "lot__marche__date_fin",
-            "lot__marche__acheteur__nom",
+            ordre_francais("lot__marche__acheteur__nom"),
             "lot__marche__reference",
             "lot__numero",
             "pk",
@@ -201,7 +269,7 @@ def personnes_proposees(*, user, clause, public_ids) -> list[Beneficiaire]:
     return list(
         Beneficiaire.objects.for_user(user)
         .filter(Q(pk__in=deja_venues) | Q(public_id__in=public_ids), anonymise_le__isnull=True)
-        .order_by("nom", "prenom", "date_naissance")
+        .order_by(ordre_francais("nom"), ordre_francais("prenom"), "date_naissance")
     )
 
 
@@ -210,7 +278,13 @@ def rangees_de_la_grille(*, clause, mois) -> list[HeuresRealisees]:
     rangees = list(
         HeuresRealisees.objects.filter(clause=clause, mois__in=[mois, mois_precedent(mois)])
         .select_related("beneficiaire", "employeur")
-        .order_by("beneficiaire__nom", "beneficiaire__prenom", "employeur__raison_sociale", "modalite", "pk")
+        .order_by(
+            ordre_francais("beneficiaire__nom"),
+            ordre_francais("beneficiaire__prenom"),
+            ordre_francais("employeur__raison_sociale"),
+            "modalite",
+            "pk",
+        )
     )
     for rangee in rangees:
         rangee.clause = clause  # already loaded with its lot and contract
@@ -251,7 +325,12 @@ def preparer_file(lignes):
         .values("history_date")[:1]
     )
     return lignes.select_related(
-        "clause__lot__marche__epci", "beneficiaire", "employeur", "saisi_par", "valide_par"
+        "clause__lot__marche__epci",
+        "clause__lot__marche__acheteur",
+        "beneficiaire",
+        "employeur",
+        "saisi_par",
+        "valide_par",
     ).annotate(
         total_personne_mois=Subquery(total_du_mois),
         saisi_le=Coalesce(Subquery(derniere_saisie), F("cree_le")),
@@ -287,6 +366,20 @@ def get_clause_a_calibrer_for_user(*, user, pk) -> Clause:
 def parametres_par_defaut(*, nature: str) -> ParametresCalibrage | None:
     """The Département's default inputs for this nature of contract (reference data kept in the admin)."""
     return ParametresCalibrage.objects.filter(nature=nature).first()
+
+
+def objectifs_de_l_annee(*, annee: int) -> dict[int | None, int]:
+    """EPCI pk (None: the Département) -> the year's target in hours, for the targets that are set."""
+    return dict(Objectif.objects.filter(annee=annee).values_list("epci_id", "heures"))
+
+
+def annees_des_objectifs() -> set[int]:
+    return set(Objectif.objects.order_by().values_list("annee", flat=True).distinct())
+
+
+def parametres_objectif() -> ParametresObjectif | None:
+    """How training hours count toward the target (None: no row, the default "toutes")."""
+    return ParametresObjectif.objects.first()
 
 
 # --- people and their hours ------------------------------------------------------------------------
@@ -370,10 +463,10 @@ def rangees_du_modele_de_releve(*, user, mois: datetime.date, limite: int) -> li
         .order_by(
             "clause__lot__marche__reference",
             "clause__lot__numero",
-            "beneficiaire__nom",
-            "beneficiaire__prenom",
+            ordre_francais("beneficiaire__nom"),
+            ordre_francais("beneficiaire__prenom"),
             "beneficiaire__date_naissance",
-            "employeur__raison_sociale",
+            ordre_francais("employeur__raison_sociale"),
             "modalite",
             "pk",
         )

@@ -24,6 +24,7 @@ from insertion.enums import Statut
 from insertion.models import Clause, HeuresRealisees, ReleveEnAttente
 from marches.entreprises import enregistrer_employeurs
 from marches.models import Entreprise, Marche
+from portail.francais import de
 from portail.historique import supprimer_avec_historique
 from portail.periodes import mois_courant
 
@@ -230,7 +231,8 @@ def enregistrer_heures(
             if regles.ligne_verrouillee(statut=rangee.statut, user=user):
                 erreurs.append(
                     ErreurLigne(
-                        None, f"Les heures validées de {rangee.beneficiaire} ne peuvent pas être supprimées."
+                        None,
+                        f"Les heures validées {de(str(rangee.beneficiaire))} ne peuvent pas être supprimées.",
                     )
                 )
 
@@ -343,8 +345,9 @@ def _ecrire_modifications(rangees: list[HeuresRealisees], *, user, maintenant) -
     )
 
 
-def valider_heures(*, user, rangees, versions: dict[int, str] | None = None) -> int:
-    """Validates declared rows (Département only). Returns how many were validated.
+def valider_heures(*, user, rangees, versions: dict[int, str] | None = None) -> list[HeuresRealisees]:
+    """Validates declared rows (Département only). Returns the rows validated (with their person and contract,
+    to name them).
 
     `versions` maps a row's pk to the `modifie_le` (ISO format) the validator saw: a row changed since then by
     its EPCI is left alone, so nobody validates hours they have not seen.
@@ -352,20 +355,23 @@ def valider_heures(*, user, rangees, versions: dict[int, str] | None = None) -> 
     return _statuer(user=user, rangees=rangees, statut=Statut.VALIDEES, motif="", versions=versions)
 
 
-def rejeter_heures(*, user, rangees, motif: str, versions: dict[int, str] | None = None) -> int:
+def rejeter_heures(
+    *, user, rangees, motif: str, versions: dict[int, str] | None = None
+) -> list[HeuresRealisees]:
     if erreur := regles.erreur_motif_rejet(motif):
         raise SaisieInvalide([ErreurLigne(None, erreur)])
     motif = motif.strip()
     return _statuer(user=user, rangees=rangees, statut=Statut.REJETEES, motif=motif, versions=versions)
 
 
-def _statuer(*, user, rangees, statut, motif, versions=None) -> int:
+def _statuer(*, user, rangees, statut, motif, versions=None) -> list[HeuresRealisees]:
     if not user.voit_tout:
         raise PermissionDenied("Seul le Département valide ou rejette les heures.")
     with transaction.atomic():
         ids = [r.pk for r in rangees]
         a_traiter = list(
-            HeuresRealisees.objects.select_for_update()
+            HeuresRealisees.objects.select_for_update(of=("self",))
+            .select_related("beneficiaire", "clause__lot__marche__acheteur")
             .filter(pk__in=ids, statut=Statut.DECLAREES)
             .order_by("pk")
         )
@@ -386,7 +392,7 @@ def _statuer(*, user, rangees, statut, motif, versions=None) -> int:
             ["statut", "motif_rejet", "valide_par", "valide_le", "modifie_le"],
             default_user=user,
         )
-    return len(a_traiter)
+    return a_traiter
 
 
 class CalibrageInvalide(Exception):

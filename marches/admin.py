@@ -52,14 +52,21 @@ class MarcheAdmin(AutocompletionAdminMixin, SimpleHistoryAdmin):
     date_hierarchy = "date_debut"
     inlines = [LotInline]
 
+    def get_queryset(self, request):
+        # A contract is named by its buyer (autocompletes included).
+        return super().get_queryset(request).select_related("acheteur")
+
 
 @admin.register(Lot)
 class LotAdmin(AutocompletionAdminMixin, SimpleHistoryAdmin):
     list_display = ["marche", "numero", "intitule", "montant_ht", "titulaire"]
-    list_select_related = ["marche", "titulaire"]
+    list_select_related = ["marche__acheteur", "titulaire"]
     list_filter = ["marche__nature", "marche__epci"]
     search_fields = ["intitule", "marche__reference", "marche__objet", "titulaire__raison_sociale"]
     autocomplete_fields = ["marche", "titulaire"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("marche__acheteur", "titulaire")
 
 
 @admin.register(EvenementSuivi)

@@ -12,6 +12,7 @@ from simple_history.utils import bulk_update_with_history
 
 from marches.enums import TypeStructure
 from marches.models import Entreprise
+from portail.francais import accord, de, pluriel
 
 RAISON_CREATION = "Employeur saisi lors d'une déclaration d'heures"
 RAISON_CONFIRMATION = "Employeur vérifié par le Département"
@@ -112,8 +113,8 @@ def fusionner_entreprises(*, user, doublon: Entreprise, gardee: Entreprise) -> E
         collisions = doublon.heures.filter(Exists(memes_lignes)).count()
         if collisions:
             raise FusionEntreprisesImpossible(
-                f"Fusion impossible : {collisions} ligne{'s' if collisions > 1 else ''} d'heures de "
-                f"{doublon.raison_sociale} existe{'nt' if collisions > 1 else ''} déjà pour {gardee.raison_sociale} "
+                f"Fusion impossible : {pluriel(collisions, 'ligne')} d'heures {de(doublon.raison_sociale)} "
+                f"{accord(collisions, 'existe', 'existent')} déjà pour {gardee.raison_sociale} "
                 "(même marché, même personne, même mois, même modalité). Corrigez ou supprimez ces lignes "
                 "dans la saisie, puis fusionnez à nouveau."
             )

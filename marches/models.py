@@ -1,13 +1,26 @@
 from django.conf import settings
 from django.db import models
+from django.utils.text import Truncator
 from simple_history.models import HistoricalRecords
 
 from marches.enums import EtapeSuivi, NatureMarche, TypeAcheteur, TypeIdentifiant, TypeStructure
+from marches.regles import (
+    MESSAGE_CLOTURE_AVANT_DEBUT,
+    MESSAGE_FIN_AVANT_DEBUT,
+    MESSAGE_REFERENCE_EN_DOUBLE,
+)
 from marches.siret import SIRET_REGEX, valider_siret
+from portail.tri import ordre_francais
 
 
 class Acheteur(models.Model):
-    siret = models.CharField("SIRET", max_length=14, unique=True, validators=[valider_siret])
+    siret = models.CharField(
+        "SIRET",
+        max_length=14,
+        unique=True,
+        validators=[valider_siret],
+        error_messages={"unique": "Un acheteur porte déjà ce SIRET."},
+    )
     nom = models.CharField("nom", max_length=255)
     type = models.CharField("type", max_length=20, choices=TypeAcheteur.choices, default=TypeAcheteur.AUTRE)
     epci = models.ForeignKey(
@@ -21,10 +34,12 @@ class Acheteur(models.Model):
 
     class Meta:
         verbose_name = "acheteur"
-        ordering = ["nom"]
+        ordering = [ordre_francais("nom")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(siret__regex=SIRET_REGEX), name="acheteur_siret_format"
+                condition=models.Q(siret__regex=SIRET_REGEX),
+                name="acheteur_siret_format",
+                violation_error_message="Le SIRET compte 14 chiffres.",
             ),
         ]
 
@@ -42,7 +57,13 @@ class Entreprise(models.Model):
         "type d'identifiant", max_length=10, choices=TypeIdentifiant.choices, default=TypeIdentifiant.SIRET
     )
     siret = models.CharField(
-        "SIRET", max_length=14, unique=True, null=True, blank=True, validators=[valider_siret]
+        "SIRET",
+        max_length=14,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[valider_siret],
+        error_messages={"unique": "Une entreprise porte déjà ce SIRET."},
     )
     autre_identifiant = models.CharField("autre identifiant", max_length=40, blank=True)
     raison_sociale = models.CharField("raison sociale", max_length=255)
@@ -85,11 +106,12 @@ class Entreprise(models.Model):
 
     class Meta:
         verbose_name = "entreprise"
-        ordering = ["raison_sociale"]
+        ordering = [ordre_francais("raison_sociale")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(siret__isnull=True) | models.Q(siret__regex=SIRET_REGEX),
                 name="entreprise_siret_format",
+                violation_error_message="Le SIRET compte 14 chiffres.",
             ),
             models.CheckConstraint(
                 condition=(
@@ -109,6 +131,7 @@ class Entreprise(models.Model):
                 fields=["type_identifiant", "autre_identifiant"],
                 condition=~models.Q(autre_identifiant=""),
                 name="entreprise_autre_identifiant_unique",
+                violation_error_message="Une entreprise porte déjà cet identifiant.",
             ),
             models.CheckConstraint(
                 condition=models.Q(a_verifier=False) | models.Q(verifiee_le__isnull=True),
@@ -171,6 +194,7 @@ class Marche(models.Model):
         blank=True,
         unique=True,
         help_text="SIRET de l'acheteur suivi de l'identifiant du marché dans les données essentielles.",
+        error_messages={"unique": "Un marché porte déjà cet identifiant DECP."},
     )
     cloture_le = models.DateField(
         "clôturé le",
@@ -188,32 +212,45 @@ class Marche(models.Model):
         verbose_name = "marché"
         ordering = ["-date_debut", "reference"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(montant_ht__gte=0), name="marche_montant_positif"),
+            models.CheckConstraint(
+                condition=models.Q(montant_ht__gte=0),
+                name="marche_montant_positif",
+                violation_error_message="Le montant du marché ne peut être négatif.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(date_fin__gte=models.F("date_debut")),
                 name="marche_fin_apres_debut",
-                violation_error_message="La fin d'exécution doit suivre le début d'exécution.",
+                violation_error_message=MESSAGE_FIN_AVANT_DEBUT,
             ),
             models.CheckConstraint(
                 condition=models.Q(cloture_le__isnull=True)
                 | models.Q(cloture_le__gte=models.F("date_debut")),
                 name="marche_cloture_apres_debut",
-                violation_error_message="La clôture ne peut précéder le début d'exécution.",
+                violation_error_message=MESSAGE_CLOTURE_AVANT_DEBUT,
             ),
             models.UniqueConstraint(
                 fields=["acheteur", "reference"],
                 name="marche_reference_unique_par_acheteur",
-                violation_error_message="Cet acheteur a déjà un marché de cette référence.",
+                violation_error_message=MESSAGE_REFERENCE_EN_DOUBLE,
             ),
         ]
 
     def __str__(self):
-        return f"{self.reference} — {self.objet[:80]}"
+        return self.libelle
 
     def save(self, *args, **kwargs):
         if self.epci_id is None and self.acheteur_id:
             self.epci_id = self.acheteur.epci_id
         super().save(*args, **kwargs)
+
+    @property
+    def libelle(self) -> str:
+        """How a contract is always named: buyer, reference and object (a reference alone is ambiguous)."""
+        return f"{self.acheteur.nom} — {self.reference} — {Truncator(self.objet).chars(80)}"
+
+    @property
+    def est_cloture(self) -> bool:
+        return self.cloture_le is not None
 
     @property
     def considerations_sociales(self):
@@ -249,12 +286,20 @@ class Lot(models.Model):
         verbose_name = "lot"
         ordering = ["marche", "numero"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(montant_ht__gte=0), name="lot_montant_positif"),
-            models.UniqueConstraint(fields=["marche", "numero"], name="lot_numero_unique_par_marche"),
+            models.CheckConstraint(
+                condition=models.Q(montant_ht__gte=0),
+                name="lot_montant_positif",
+                violation_error_message="Le montant du lot ne peut être négatif.",
+            ),
+            models.UniqueConstraint(
+                fields=["marche", "numero"],
+                name="lot_numero_unique_par_marche",
+                violation_error_message="Ce marché a déjà un lot de ce numéro.",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.marche.reference} — lot {self.numero} : {self.intitule}"
+        return f"{self.marche.libelle} — lot {self.numero} : {self.intitule}"
 
 
 class EvenementSuivi(models.Model):

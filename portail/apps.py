@@ -9,6 +9,7 @@ class PortailConfig(AppConfig):
     verbose_name = "boîte à outils du portail"
 
     def ready(self):
-        from portail.recherche import enregistrer_sur_sqlite
+        from portail import recherche, tri
 
-        connection_created.connect(enregistrer_sur_sqlite, dispatch_uid="portail_plier")
+        connection_created.connect(recherche.enregistrer_sur_sqlite, dispatch_uid="portail_plier")
+        connection_created.connect(tri.enregistrer_sur_sqlite, dispatch_uid="portail_ordre_francais")

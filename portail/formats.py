@@ -62,3 +62,10 @@ def pourcentage(valeur, decimales: int = 1) -> str:
 def date_heure(valeur) -> str:
     """A moment in Paris time: 02/12/2026 14:30."""
     return timezone.localtime(valeur).strftime("%d/%m/%Y %H:%M") if valeur else "—"
+
+
+def annee(valeur) -> str:
+    """A year as written, never grouped by thousands: 2026, not « 2 026 »."""
+    if valeur is None or valeur == "":
+        return "—"
+    return str(valeur.year if hasattr(valeur, "year") else int(valeur))

@@ -1,10 +1,13 @@
 from django.db import models
 
+from portail.tri import ordre_francais
 from territoires.enums import NatureEpci
 
 
 class Epci(models.Model):
-    siren = models.CharField("SIREN", max_length=9, unique=True)
+    siren = models.CharField(
+        "SIREN", max_length=9, unique=True, error_messages={"unique": "Un EPCI porte déjà ce SIREN."}
+    )
     nom = models.CharField("nom", max_length=200)
     nature = models.CharField("nature", max_length=5, choices=NatureEpci.choices)
     population = models.PositiveIntegerField("population totale", null=True, blank=True)
@@ -12,9 +15,13 @@ class Epci(models.Model):
     class Meta:
         verbose_name = "EPCI"
         verbose_name_plural = "EPCI"
-        ordering = ["nom"]
+        ordering = [ordre_francais("nom")]
         constraints = [
-            models.CheckConstraint(condition=models.Q(siren__regex=r"^[0-9]{9}$"), name="epci_siren_format"),
+            models.CheckConstraint(
+                condition=models.Q(siren__regex=r"^[0-9]{9}$"),
+                name="epci_siren_format",
+                violation_error_message="Le SIREN d'un EPCI compte 9 chiffres.",
+            ),
         ]
 
     def __str__(self):
@@ -22,8 +29,20 @@ class Epci(models.Model):
 
 
 class Commune(models.Model):
-    code_insee = models.CharField("code INSEE", max_length=5, unique=True)
-    siren = models.CharField("SIREN", max_length=9, unique=True, null=True, blank=True)
+    code_insee = models.CharField(
+        "code INSEE",
+        max_length=5,
+        unique=True,
+        error_messages={"unique": "Une commune porte déjà ce code INSEE."},
+    )
+    siren = models.CharField(
+        "SIREN",
+        max_length=9,
+        unique=True,
+        null=True,
+        blank=True,
+        error_messages={"unique": "Une commune porte déjà ce SIREN."},
+    )
     nom = models.CharField("nom", max_length=200)
     departement = models.CharField("département", max_length=3, db_index=True)
     epci = models.ForeignKey(
@@ -34,11 +53,12 @@ class Commune(models.Model):
 
     class Meta:
         verbose_name = "commune"
-        ordering = ["nom"]
+        ordering = [ordre_francais("nom")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(code_insee__regex=r"^[0-9][0-9AB][0-9]{3}$"),
                 name="commune_code_insee_format",
+                violation_error_message="Le code INSEE d'une commune compte 5 caractères : 5 chiffres, ou 2A / 2B suivis de 3 chiffres pour la Corse.",
             ),
         ]
 

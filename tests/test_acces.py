@@ -76,6 +76,8 @@ ACCES = {
     "tableau-de-bord/":                                         (CONNEXION, 200,       200,       200,       200,       200,       200),
     "tableau-de-bord/indicateurs.json":                         (CONNEXION, 200,       200,       200,       200,       200,       200),
     "tableau-de-bord/bilan/":                                   (CONNEXION, 200,       200,       200,       200,       200,       200),
+    # Yearly targets: set by the Département only.
+    "objectifs/":                                               (CONNEXION, 200,       404,       404,       404,       404,       200),
     # Contracts show no person: readers see them too; marche_a belongs to EPCI A.
     "marches/":                                                 (CONNEXION, 200,       200,       200,       200,       200,       200),
     "marches/<int:pk>/":                                        (CONNEXION, 200,       200,       404,       200,       200,       200),
@@ -91,6 +93,12 @@ ACCES = {
     # The attestation is handed to the company by the Département; the clerks of the contract's EPCI may print
     # it too (they follow the clause with the company). Readers never: it is a document, not a figure.
     "entreprises/<str:siret>/attestation/<int:marche_pk>/":     (CONNEXION, 200,       200,       404,       404,       404,       200),
+    # The Département creates and changes contracts; closing, reopening and the follow-up log are POSTs.
+    "marches/nouveau/":                                         (CONNEXION, 200,       404,       404,       404,       404,       200),
+    "marches/<int:pk>/modifier/":                               (CONNEXION, 200,       404,       404,       404,       404,       200),
+    "marches/<int:pk>/cloturer/":                               (CONNEXION, 405,       404,       404,       404,       404,       405),
+    "marches/<int:pk>/rouvrir/":                                (CONNEXION, 405,       404,       404,       404,       404,       405),
+    "marches/<int:pk>/suivi/":                                  (CONNEXION, 405,       404,       404,       404,       404,       405),
     # Only the Département calibrates.
     "clauses/a-calibrer/":                                      (CONNEXION, 200,       404,       404,       404,       404,       200),
     "clauses/<int:pk>/calibrer/":                               (CONNEXION, 200,       404,       404,       404,       404,       200),
@@ -119,6 +127,9 @@ ACCES = {
     "beneficiaires/journal/":                                   (CONNEXION, 200,       404,       404,       404,       404,       200),
     "beneficiaires/<uuid:public_id>/droit-d-acces/":            (CONNEXION, 200,       404,       404,       404,       404,       200),
     "beneficiaires/<uuid:public_id>/droit-d-acces.json":        (CONNEXION, 200,       404,       404,       404,       404,       200),
+    # The referent and the check of a declared public: the Département only (a clerk's POST is a 404 too).
+    "beneficiaires/<uuid:public_id>/referent/":                 (CONNEXION, 200,       404,       404,       404,       404,       200),
+    "beneficiaires/<uuid:public_id>/eligibilites/<int:eligibilite_pk>/verification/": (CONNEXION, 200, 404, 404, 404, 404, 200),
     "beneficiaires/<uuid:public_id>/sorties/ajouter/":          (CONNEXION, 200,       404,       404,       404,       404,       200),
     "beneficiaires/<uuid:public_id>/sorties/<int:sortie_pk>/":  (CONNEXION, 200,       404,       404,       404,       404,       200),
     # Accounts: everyone changes their own password; a forgotten one is reset without signing in.
@@ -255,6 +266,7 @@ def valeurs_des_routes(objets):
         "mois": code_mois(mois_courant()),
         "public_id": objets["beneficiaires.beneficiaire"].public_id,
         "sortie_pk": objets["beneficiaires.sortie"].pk,
+        "eligibilite_pk": objets["beneficiaires.eligibilite"].pk,
         "format": "xlsx",
         "siret": objets["insertion.clause"].lot.titulaire.siret,
         "marche_pk": objets["marches.marche"].pk,

@@ -4,6 +4,7 @@ A new constraint (or unique field) without a case in its app's `test_contraintes
 """
 
 from django.apps import apps
+from django.db import models
 
 from tests.beneficiaires.test_contraintes import COUVERTS as BENEFICIAIRES
 from tests.comptes.test_contraintes import COUVERTS as COMPTES
@@ -50,3 +51,36 @@ def test_l_inventaire_voit_les_contraintes():
     } <= (_contraintes())
     assert {"marches.Acheteur.siret", "beneficiaires.Beneficiaire.public_id"} <= _champs_uniques()
     assert len(_contraintes()) >= 30
+
+
+def _en_anglais(message: str) -> bool:
+    return any(mot in message.lower() for mot in ("constraint", "already exists", "violated", " with this "))
+
+
+def test_chaque_contrainte_a_son_message_en_francais():
+    """A violation reaching the admin or a form reads as a sentence, never as « Contrainte « x » non respectée »."""
+    sans_message = {
+        contrainte.name
+        for modele in _modeles()
+        for contrainte in modele._meta.constraints
+        if contrainte.violation_error_message == contrainte.default_violation_error_message
+        or _en_anglais(str(contrainte.violation_error_message))
+        or not str(contrainte.violation_error_message).endswith(".")
+    }
+    assert sans_message == set()
+
+
+def test_chaque_champ_unique_a_son_message_en_francais():
+    generique = str(models.Field.default_error_messages["unique"])
+    sans_message = {
+        f"{modele._meta.label}.{champ.name}"
+        for modele in _modeles()
+        for champ in modele._meta.concrete_fields
+        if champ.unique
+        and not champ.primary_key
+        and (
+            str(champ.error_messages["unique"]) == generique
+            or _en_anglais(str(champ.error_messages["unique"]))
+        )
+    }
+    assert sans_message == set()

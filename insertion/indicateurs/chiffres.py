@@ -15,10 +15,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from beneficiaires.enums import CategorieSortie, NiveauQualification, Sexe
+from insertion import regles
 from insertion.enums import Modalite
 from insertion.indicateurs import matrices, requetes, secret, secret_croise
 from insertion.indicateurs.requetes import SANS_EPCI, TRANCHES_AGE, Perimetre
-from insertion.selectors import taux_realisation
+from insertion.selectors import parametres_objectif, taux_realisation
 from portail.formats import Masque
 
 HEURES_PAR_ETP = Decimal(1607)
@@ -44,6 +45,13 @@ class Synthese:
     part_brsa: Taux
     progression: Taux
     heures_restantes: Heures | None
+    # Training hours apart from hours worked, and the hours counted toward the target (`regles.heures_comptees`,
+    # on which the progression and the remaining hours are computed).
+    heures_formation: Heures = Decimal(0)
+    heures_travaillees: Heures | None = None
+    heures_comptees: Heures | None = None
+    regle_formation: str = ""  # how training hours count, in words
+    formation_toutes_comptees: bool = True  # counted hours = validated hours whatever the data
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,8 @@ class LigneMois:
     heures_validees: Heures
     heures_declarees: Heures
     cumul_validees: Heures
-    part_objectif: Taux
+    part_objectif: Taux  # of the counted hours, cumulated
+    cumul_comptees: Heures | None = None
 
 
 @dataclass(frozen=True)
@@ -63,8 +72,12 @@ class LigneEpci:
     heures_declarees: Heures
     nb_beneficiaires: Effectif
     objectif_heures: Decimal | None
-    progression: Taux
+    progression: Taux  # of the counted hours
     part: Taux
+    heures_comptees: Heures | None = None
+    # Not shown: the training hours and their people (for the statistical secret of the progression).
+    heures_formation: Decimal = Decimal(0)
+    nb_beneficiaires_formation: int = 0
 
 
 @dataclass(frozen=True)
@@ -152,8 +165,16 @@ def part(valeur, total) -> Decimal | None:
     return (Decimal(valeur) * 100 / Decimal(total)).quantize(Decimal("0.1"))
 
 
-def _synthese(totaux: dict, *, annee: int, objectif: int | None) -> Synthese:
+def _comptees(lignes_ou_totaux: dict, parametres) -> Decimal:
+    formation = lignes_ou_totaux.get("heures_formation", Decimal(0))
+    travaillees = lignes_ou_totaux.get("heures_validees", Decimal(0)) - formation
+    return regles.heures_comptees(travaillees=travaillees, formation=formation, parametres=parametres)
+
+
+def _synthese(totaux: dict, *, annee: int, objectif: int | None, parametres) -> Synthese:
     validees = totaux["heures_validees"]
+    formation = totaux["heures_formation"]
+    comptees = _comptees(totaux, parametres)
     return Synthese(
         annee=annee,
         heures_validees=validees,
@@ -166,37 +187,48 @@ def _synthese(totaux: dict, *, annee: int, objectif: int | None) -> Synthese:
         objectif_heures=objectif,
         etp=(validees / HEURES_PAR_ETP).quantize(Decimal("0.01")),
         part_brsa=part(totaux["heures_brsa"], validees),
-        progression=part(validees, objectif),
-        heures_restantes=max(Decimal(objectif) - validees, Decimal(0)) if objectif else None,
+        progression=part(comptees, objectif),
+        heures_restantes=max(Decimal(objectif) - comptees, Decimal(0)) if objectif else None,
+        heures_formation=formation,
+        heures_travaillees=validees - formation,
+        heures_comptees=comptees,
+        regle_formation=regles.phrase_heures_formation(parametres),
+        formation_toutes_comptees=regles.formation_toutes_comptees(parametres),
     )
 
 
-def _par_mois(lignes: dict, *, annee: int, objectif: int | None) -> list[LigneMois]:
-    """Twelve months of the year, with the cumulative validated hours."""
+def _par_mois(lignes: dict, *, annee: int, objectif: int | None, parametres) -> list[LigneMois]:
+    """Twelve months of the year, with the cumulative validated hours and the cumulative counted hours (the
+    rule applied to the hours worked and trained since January)."""
     cumul = Decimal(0)
+    cumul_formation = Decimal(0)
     resultat = []
     for numero in range(1, 13):
         mois = datetime.date(annee, numero, 1)
         ligne = lignes.get(mois, {})
         validees = ligne.get("heures_validees", Decimal(0))
         cumul += validees
+        cumul_formation += ligne.get("heures_formation", Decimal(0))
+        comptees = _comptees({"heures_validees": cumul, "heures_formation": cumul_formation}, parametres)
         resultat.append(
             LigneMois(
                 mois=mois,
                 heures_validees=validees,
                 heures_declarees=ligne.get("heures_declarees", Decimal(0)),
                 cumul_validees=cumul,
-                part_objectif=part(cumul, objectif),
+                part_objectif=part(comptees, objectif),
+                cumul_comptees=comptees,
             )
         )
     return resultat
 
 
-def _par_epci(lignes: list[dict], *, objectifs: dict, validees: Decimal) -> list[LigneEpci]:
+def _par_epci(lignes: list[dict], *, objectifs: dict, validees: Decimal, parametres) -> list[LigneEpci]:
     resultat = []
     for ligne in lignes:
         objectif = objectifs.get(ligne["siren"])
         objectif_heures = Decimal(objectif) if objectif else None
+        comptees = _comptees(ligne, parametres)
         resultat.append(
             LigneEpci(
                 siren=ligne["siren"],
@@ -205,8 +237,11 @@ def _par_epci(lignes: list[dict], *, objectifs: dict, validees: Decimal) -> list
                 heures_declarees=ligne["heures_declarees"],
                 nb_beneficiaires=ligne["nb_beneficiaires"],
                 objectif_heures=objectif_heures,
-                progression=part(ligne["heures_validees"], objectif_heures),
+                progression=part(comptees, objectif_heures),
                 part=part(ligne["heures_validees"], validees),
+                heures_comptees=comptees,
+                heures_formation=ligne["heures_formation"],
+                nb_beneficiaires_formation=ligne["nb_beneficiaires_formation"],
             )
         )
     return resultat
@@ -263,17 +298,25 @@ def calculer_chiffres(*, user, perimetre: Perimetre) -> Chiffres:
 def _chiffres_bruts(*, user, perimetre: Perimetre) -> Chiffres:
     """Every figure, before the statistical secret; `user=None`: the whole Département's rows."""
     objectif = requetes.objectif(perimetre=perimetre)
+    parametres = parametres_objectif()
     synthese = _synthese(
-        requetes.totaux(user=user, perimetre=perimetre), annee=perimetre.annee, objectif=objectif
+        requetes.totaux(user=user, perimetre=perimetre),
+        annee=perimetre.annee,
+        objectif=objectif,
+        parametres=parametres,
     )
     validees = synthese.heures_validees
     par_mois = _par_mois(
-        requetes.heures_par_mois(user=user, perimetre=perimetre), annee=perimetre.annee, objectif=objectif
+        requetes.heures_par_mois(user=user, perimetre=perimetre),
+        annee=perimetre.annee,
+        objectif=objectif,
+        parametres=parametres,
     )
     par_epci = _par_epci(
         requetes.par_epci(user=user, perimetre=perimetre),
         objectifs=requetes.objectifs_des_epci(annee=perimetre.annee),
         validees=validees,
+        parametres=parametres,
     )
     par_acheteur = [
         LigneAcheteur(**ligne, part=part(ligne["heures_validees"], validees))

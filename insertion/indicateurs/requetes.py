@@ -2,20 +2,35 @@
 
 Hours count toward the year of the month they were worked in. Validated hours are achieved; declared ones are
 shown apart; rejected ones count nowhere. A person counts as BRSA for a month when a BRSA eligibility period
-overlaps that month. Rows come back as plain values; `chiffres` turns them into typed figures.
+overlaps that month; as jeune (under 26) or senior (50 and over) when their age on the first day of that month
+says so (`public_ce_mois`). Rows come back as plain values; `chiffres` turns them into typed figures.
 """
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import (
+    BooleanField,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncMonth
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
+from beneficiaires import regles
 from beneficiaires.enums import CodePublic
 from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
-from insertion.enums import Statut
+from insertion.enums import Modalite, Statut
 from insertion.models import Clause, HeuresRealisees, Objectif
 from marches.models import Marche
 from territoires.models import Epci
@@ -48,15 +63,45 @@ def perimetre_pour(*, user, annee: int, epci: Epci | None) -> Perimetre:
     return Perimetre(annee=annee, epci=epci)
 
 
+def _date_en_nombre(champ: str):
+    """A date as the integer YYYYMMDD: ages compared in SQL the same way on SQLite and PostgreSQL."""
+    return ExtractYear(champ) * 10000 + ExtractMonth(champ) * 100 + ExtractDay(champ)
+
+
+def _age_au_mois_atteint(age_vise: int):
+    """The row's person has reached `age_vise` at the month worked (`regles.age_au_mois`: on its first day,
+    `mois` being that first day): born on or before the same day `age_vise` years earlier."""
+    return LessThanOrEqual(
+        _date_en_nombre("beneficiaire__date_naissance") + age_vise * 10000, _date_en_nombre("mois")
+    )
+
+
 def public_ce_mois(code):
-    """Exists() over the row's person and month: a period of that public overlapping the month."""
-    return Exists(
+    """The row's person belongs to that public in the row's month.
+
+    A ticked public: a period of it overlapping the month (Exists() over the row's person and month). An
+    age-based public (jeune, senior) is computed from the birth date at the month worked
+    (`beneficiaires.regles.age_au_mois`), whatever Eligibilite rows say; only an anonymised person, whose
+    birth date keeps its year alone, is counted from the periods frozen at anonymisation
+    (`beneficiaires.retention`).
+    """
+    periode = Exists(
         Eligibilite.objects.annotate(mois_debut=TruncMonth("date_debut")).filter(
             Q(date_fin__isnull=True) | Q(date_fin__gte=OuterRef("mois")),
             beneficiaire_id=OuterRef("beneficiaire_id"),
             public__code=code,
             mois_debut__lte=OuterRef("mois"),
         )
+    )
+    if code not in regles.PUBLICS_D_AGE:
+        return periode
+    if code == CodePublic.JEUNE:
+        selon_l_age = ~Q(_age_au_mois_atteint(regles.AGE_JEUNE_MAX))
+    else:
+        selon_l_age = Q(_age_au_mois_atteint(regles.AGE_SENIOR_MIN))
+    anonymisee = Q(beneficiaire__anonymise_le__isnull=False)
+    return ExpressionWrapper(
+        (~anonymisee & selon_l_age) | (anonymisee & Q(periode)), output_field=BooleanField()
     )
 
 
@@ -95,6 +140,11 @@ def _nb_personnes():
     return Count("beneficiaire", filter=Q(statut=Statut.VALIDEES), distinct=True)
 
 
+def _formation():
+    """Validated hours of the modality "formation" (shown apart from hours worked)."""
+    return _somme(Statut.VALIDEES, modalite=Modalite.FORMATION)
+
+
 def totaux(*, user, perimetre: Perimetre) -> dict:
     """Hours and people of the year (one query), contracts in execution and their reserved hours (one query)."""
     rangees = heures_du_perimetre(user=user, perimetre=perimetre).annotate(
@@ -102,6 +152,7 @@ def totaux(*, user, perimetre: Perimetre) -> dict:
     )
     resultat = rangees.aggregate(
         heures_validees=_somme(Statut.VALIDEES),
+        heures_formation=_formation(),
         heures_declarees=_somme(Statut.DECLAREES),
         heures_brsa=_somme(Statut.VALIDEES, brsa=True),
         nb_beneficiaires=_nb_personnes(),
@@ -137,7 +188,11 @@ def heures_par_mois(*, user, perimetre: Perimetre) -> dict[datetime.date, dict]:
         ligne["mois"]: ligne
         for ligne in heures_du_perimetre(user=user, perimetre=perimetre)
         .values("mois")
-        .annotate(heures_validees=_somme(Statut.VALIDEES), heures_declarees=_somme(Statut.DECLAREES))
+        .annotate(
+            heures_validees=_somme(Statut.VALIDEES),
+            heures_declarees=_somme(Statut.DECLAREES),
+            heures_formation=_formation(),
+        )
         .order_by("mois")
     }
 
@@ -149,7 +204,11 @@ def par_epci(*, user, perimetre: Perimetre) -> list[dict]:
         .annotate(
             heures_validees=_somme(Statut.VALIDEES),
             heures_declarees=_somme(Statut.DECLAREES),
+            heures_formation=_formation(),
             nb_beneficiaires=_nb_personnes(),
+            nb_beneficiaires_formation=Count(
+                "beneficiaire", filter=Q(statut=Statut.VALIDEES, modalite=Modalite.FORMATION), distinct=True
+            ),
         )
         .order_by("-heures_validees", "nom")
     )

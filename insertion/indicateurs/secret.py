@@ -15,6 +15,11 @@ page, the bilan, the exports and the JSON all show the same masked figures.
   not: its row is masked when either side counts 1..seuil-1 people. The BRSA figures of the summary too.
 - A scope of 1..seuil-1 people: every figure about people is masked (counts, hours, ETP, shares, rates),
   zeros included; contracts, their reserved hours and targets stay.
+- Training hours are the modality "formation": where that row is masked, the training hours and the hours
+  worked of the summary are too, and — unless every training hour counts — the counted hours, the
+  progression and the remaining hours (of the summary, of the months), which would give them back. An EPCI's
+  progression is masked likewise where its own training hours are (the EPCI × modality table of
+  `secret_croise`).
 
 For readers of an EPCI's dashboard, `secret_croise` gives the states of its breakdowns of people, so
 that they cannot be recovered from the Département's figures either. Differences across years are not
@@ -26,6 +31,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from beneficiaires.enums import CodePublic
+from insertion.enums import Modalite
 from portail.formats import Masque
 
 PRIMAIRE = "primaire"  # counts 1..seuil-1 people
@@ -141,11 +147,30 @@ def _montrees_d_abord(lignes, etats):
 CHAMPS = {
     "synthese": (
         ("nb_beneficiaires",),
-        ("heures_validees", "heures_declarees", "etp", "progression", "heures_restantes"),
+        (
+            "heures_validees",
+            "heures_declarees",
+            "etp",
+            "progression",
+            "heures_restantes",
+            "heures_formation",
+            "heures_travaillees",
+            "heures_comptees",
+        ),
     ),
     "brsa": (("nb_beneficiaires_brsa",), ("heures_brsa", "part_brsa")),
-    "par_mois": ((), ("heures_validees", "heures_declarees", "cumul_validees", "part_objectif")),
-    "par_epci": (("nb_beneficiaires",), ("heures_validees", "heures_declarees", "progression", "part")),
+    "formation": ((), ("heures_formation", "heures_travaillees")),
+    "comptees": ((), ("heures_comptees", "progression", "heures_restantes")),
+    "par_mois": (
+        (),
+        ("heures_validees", "heures_declarees", "cumul_validees", "part_objectif", "cumul_comptees"),
+    ),
+    "par_mois_comptees": ((), ("part_objectif", "cumul_comptees")),
+    "par_epci": (
+        ("nb_beneficiaires",),
+        ("heures_validees", "heures_declarees", "progression", "part", "heures_comptees"),
+    ),
+    "par_epci_comptees": ((), ("progression", "heures_comptees")),
     "par_acheteur": ((), ("heures_validees", "heures_declarees", "part")),
     "par_marche": ((), ("heures_validees_annee", "heures_validees_cumul", "taux_realisation")),
     "par_public": (("nb_beneficiaires",), ("heures_validees", "part")),
@@ -202,6 +227,43 @@ def etats_par_epci(chiffres, *, seuil: int) -> list[str | None]:
         additive=sum(personnes_epci) == chiffres.synthese.nb_beneficiaires,
         heures=[ligne.heures_validees for ligne in chiffres.par_epci],
     )
+
+
+def _masquer_formation(chiffres, etats_modalites, *, seuil: int, croise=None) -> dict:
+    """The summary, months and EPCI rows with what would give masked training hours back masked (see the
+    module's docstring); to apply after the other rules."""
+    synthese = chiffres.synthese
+    etat = next(
+        (
+            e
+            for ligne, e in zip(chiffres.par_modalite, etats_modalites, strict=True)
+            if ligne.code == Modalite.FORMATION
+        ),
+        None,
+    )
+    synthese = _masquer(synthese, etat and SECONDAIRE, seuil=seuil, autres=CHAMPS["formation"][1])
+    if synthese.formation_toutes_comptees:
+        return {"synthese": synthese}
+    synthese = _masquer(synthese, etat and SECONDAIRE, seuil=seuil, autres=CHAMPS["comptees"][1])
+    par_mois = _appliquer(
+        chiffres.par_mois, [etat] * len(chiffres.par_mois), "par_mois_comptees", seuil=seuil
+    )
+    if croise is not None:
+        formation_epci = croise.formation_par_epci
+        etats_epci = [formation_epci.get(ligne.siren) for ligne in chiffres.par_epci]
+        if chiffres.perimetre.epci is not None:  # the EPCI's own row: its modality row's state
+            etats_epci = [etat] * len(chiffres.par_epci)
+    else:
+        etats_epci = masquer_repartition(
+            [ligne.nb_beneficiaires_formation for ligne in chiffres.par_epci],
+            seuil=seuil,
+            additive=False,
+            heures=[ligne.heures_formation for ligne in chiffres.par_epci],
+        )
+    par_epci = _appliquer(
+        chiffres.par_epci, [e and SECONDAIRE for e in etats_epci], "par_epci_comptees", seuil=seuil
+    )
+    return {"synthese": synthese, "par_mois": par_mois, "par_epci": par_epci}
 
 
 def masquer_chiffres(chiffres, *, seuil: int, croise=None):
@@ -269,10 +331,18 @@ def masquer_chiffres(chiffres, *, seuil: int, croise=None):
         cle: _appliquer(getattr(chiffres, cle), etats_repartitions[cle], "repartition", seuil=seuil)
         for cle in REPARTITIONS
     }
+    formation = _masquer_formation(
+        replace(chiffres, synthese=synthese, par_epci=_appliquer(epci, etats_epci, "par_epci", seuil=seuil)),
+        etats_modalites,
+        seuil=seuil,
+        croise=croise,
+    )
+    epci = formation.get("par_epci", _appliquer(epci, etats_epci, "par_epci", seuil=seuil))
     return replace(
         chiffres,
-        synthese=synthese,
-        par_epci=_montrees_d_abord(_appliquer(epci, etats_epci, "par_epci", seuil=seuil), etats_epci),
+        synthese=formation["synthese"],
+        par_mois=formation.get("par_mois", chiffres.par_mois),
+        par_epci=_montrees_d_abord(epci, etats_epci),
         par_acheteur=_montrees_d_abord(
             _appliquer(acheteurs, etats_acheteurs, "par_acheteur", seuil=seuil), etats_acheteurs
         ),

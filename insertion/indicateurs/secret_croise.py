@@ -18,6 +18,7 @@ are cells of one table EPCI × category whose margins are the Département's fig
 from dataclasses import dataclass, field
 
 from beneficiaires.enums import CodePublic
+from insertion.enums import Modalite
 from insertion.indicateurs.secret import (
     PRIMAIRE,
     REPARTITIONS,
@@ -40,6 +41,8 @@ class EtatsCroises:
     acheteurs: dict = field(default_factory=dict)
     modalites: dict = field(default_factory=dict)
     marches: dict = field(default_factory=dict)
+    # EPCI SIREN -> state of its training hours (the EPCI × modality table), for the progression by EPCI.
+    formation_par_epci: dict = field(default_factory=dict)
 
 
 def _bornes(etat: str, *, seuil: int, marge: int) -> tuple[int, int]:
@@ -267,11 +270,15 @@ def etats_croises(matrices, departement, *, siren: str | None, seuil: int) -> Et
     masque = dict(zip((ligne.siren for ligne in departement.par_epci), etats_epci, strict=True)).get(siren)
     if siren is not None and masque:
         return EtatsCroises(masque=masque)
+    croisees = _heures_croisees(matrices, departement, masquees=masquees, seuil=seuil)
     heures = {
         cle: _etats_de_la_ligne(etats, etats_marges, siren=siren)
-        for cle, (etats, etats_marges) in _heures_croisees(
-            matrices, departement, masquees=masquees, seuil=seuil
-        ).items()
+        for cle, (etats, etats_marges) in croisees.items()
+    }
+    heures["formation_par_epci"] = {
+        ligne: etat
+        for (ligne, colonne), etat in croisees["modalites"][0].items()
+        if colonne == Modalite.FORMATION
     }
     if siren is None:
         return EtatsCroises(**heures)

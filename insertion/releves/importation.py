@@ -85,7 +85,9 @@ def _resoudre_clauses(*, user, lignes: list[LigneVerifiee], erreurs: list[Erreur
         marches_par_reference[marche.reference.upper()].append(marche)
     clauses_par_marche = defaultdict(dict)
     marche_ids = [m.pk for marches in marches_par_reference.values() for m in marches]
-    for clause in Clause.objects.filter(lot__marche_id__in=marche_ids).select_related("lot__marche"):
+    for clause in Clause.objects.filter(lot__marche_id__in=marche_ids).select_related(
+        "lot__marche__acheteur"
+    ):
         clauses_par_marche[clause.lot.marche_id][clause.lot.numero] = clause
 
     trouvees = {}
@@ -117,9 +119,7 @@ def _resoudre_clauses(*, user, lignes: list[LigneVerifiee], erreurs: list[Erreur
         clauses = clauses_par_marche.get(marche.pk, {})
         if not clauses:
             erreurs.append(
-                ErreurReleve(
-                    ligne.numero, f"Le marché {marche.reference} ne porte aucune clause d'insertion."
-                )
+                ErreurReleve(ligne.numero, f"Le marché {marche.libelle} ne porte aucune clause d'insertion.")
             )
         elif ligne.lot_illisible:
             continue  # the lot number is already reported as unreadable: no clause can be chosen
@@ -131,7 +131,7 @@ def _resoudre_clauses(*, user, lignes: list[LigneVerifiee], erreurs: list[Erreur
                 erreurs.append(
                     ErreurReleve(
                         ligne.numero,
-                        f"Le marché {marche.reference} n'a pas de lot n° {ligne.numero_lot} portant une clause "
+                        f"Le marché {marche.libelle} n'a pas de lot n° {ligne.numero_lot} portant une clause "
                         f"d'insertion (lots avec clause : {numeros}).",
                     )
                 )
@@ -142,7 +142,7 @@ def _resoudre_clauses(*, user, lignes: list[LigneVerifiee], erreurs: list[Erreur
             erreurs.append(
                 ErreurReleve(
                     ligne.numero,
-                    f"Le marché {marche.reference} a plusieurs lots avec une clause ({numeros}) : indiquez le "
+                    f"Le marché {marche.libelle} a plusieurs lots avec une clause ({numeros}) : indiquez le "
                     "numéro de lot dans la colonne numero_lot.",
                 )
             )

@@ -4,6 +4,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from marches.decp.conversion import CONSIDERATIONS
+from portail.francais import accord
 
 LISTE_MAX = 50  # skipped records and warnings kept for the summary; the others are only counted
 
@@ -109,19 +110,23 @@ class ResultatImportDecp:
             )
         if self.nature_par_defaut:
             lignes.append(
-                f"Note : {milliers(self.nature_par_defaut)} marché(s) sans code CPV reconnu, "
+                f"Note : {milliers(self.nature_par_defaut)} {accord(self.nature_par_defaut, 'marché')} sans code CPV reconnu, "
                 "nature « services » par défaut."
             )
         if self.nb_ignores:
             lignes.append("Marchés ignorés :")
             lignes += [f"  n° {r.numero} — {r.identifiant} : {r.motif}" for r in self.ignores]
             if self.ignores_masques:
-                lignes.append(f"  … et {milliers(self.ignores_masques)} autres")
+                lignes.append(
+                    f"  … et {milliers(self.ignores_masques)} {accord(self.ignores_masques, 'autre')}"
+                )
         if self.nb_avertissements:
             lignes.append("Avertissements :")
             lignes += [f"  {a}" for a in self.avertissements]
             if self.avertissements_masques:
-                lignes.append(f"  … et {milliers(self.avertissements_masques)} autres")
+                lignes.append(
+                    f"  … et {milliers(self.avertissements_masques)} {accord(self.avertissements_masques, 'autre')}"
+                )
         return lignes
 
 

@@ -1,15 +1,26 @@
-"""Creating people in bulk: history, publics, creator's EPCI, a fixed number of queries, all or nothing."""
+"""Creating people in bulk: history, publics, referent, creator's EPCI, a fixed number of queries, all or
+nothing; the check of a declared public and the referent."""
 
 import datetime
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from beneficiaires.enums import CodePublic, Sexe
-from beneficiaires.models import Beneficiaire, Eligibilite
-from beneficiaires.services import NouvellePersonne, PeriodePublic, creer_beneficiaires
-from tests.factories import BeneficiaireFactory, CommuneFactory, UserFactory, public
+from beneficiaires.enums import ActionAcces, CodePublic, Sexe, TypeReferent, VerificationEligibilite
+from beneficiaires.models import AccesDonnees, Beneficiaire, Eligibilite
+from beneficiaires.retention import anonymiser
+from beneficiaires.services import (
+    NouvellePersonne,
+    PeriodePublic,
+    PersonneAnonymisee,
+    VerificationIncomplete,
+    creer_beneficiaires,
+    modifier_referent,
+    verifier_eligibilite,
+)
+from tests.factories import BeneficiaireFactory, CommuneFactory, EligibiliteFactory, UserFactory, public
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +114,48 @@ def test_nombre_de_requetes_independant_du_nombre_de_personnes():
     assert len(hors_insertions[0]) == len(hors_insertions[1])
     if connection.vendor == "postgresql":
         assert len(petit) == len(grand)
+
+
+def test_referent_enregistre_a_la_creation():
+    creees = creer_beneficiaires(
+        user=UserFactory(agent_epci=True),
+        personnes=[nouvelle(1, referent=TypeReferent.CAP_EMPLOI), nouvelle(2)],
+    )
+    assert {p.nom: p.referent for p in creees.values()} == {"Personne0001": "cap_emploi", "Personne0002": ""}
+
+
+def test_verification_d_une_eligibilite():
+    departement = UserFactory(departement=True)
+    eligibilite = EligibiliteFactory()
+    with pytest.raises(VerificationIncomplete, match="Indiquez le document vu"):
+        verifier_eligibilite(
+            user=departement, eligibilite=eligibilite, verification="verifiee", justificatif=" "
+        )
+    with pytest.raises(VerificationIncomplete, match="Indiquez le motif du refus."):
+        verifier_eligibilite(user=departement, eligibilite=eligibilite, verification="refusee")
+    eligibilite.refresh_from_db()
+    assert eligibilite.verification == VerificationEligibilite.DECLAREE
+    assert eligibilite.history.count() == 1
+
+    verifier_eligibilite(
+        user=departement, eligibilite=eligibilite, verification="verifiee", justificatif=" attestation CAF "
+    )
+    eligibilite.refresh_from_db()
+    assert (eligibilite.verifiee_par, eligibilite.justificatif) == (departement, "attestation CAF")
+    assert AccesDonnees.objects.get(beneficiaire=eligibilite.beneficiaire).action == ActionAcces.MODIFICATION
+
+
+def test_pas_de_verification_pour_une_personne_anonymisee():
+    eligibilite = EligibiliteFactory()
+    anonymiser(beneficiaires=Beneficiaire.objects.all(), maintenant=timezone.now())
+    with pytest.raises(PersonneAnonymisee):
+        verifier_eligibilite(
+            user=UserFactory(departement=True),
+            eligibilite=eligibilite,
+            verification="refusee",
+            motif_refus="x",
+        )
+    with pytest.raises(PersonneAnonymisee):
+        modifier_referent(
+            user=UserFactory(departement=True), beneficiaire=eligibilite.beneficiaire, referent="plie"
+        )

@@ -252,7 +252,7 @@ def test_valider_ou_rejeter(etat, departement, rangee, decision):
             statuer()
         assert str(refus.value) == REFUS
     else:
-        assert statuer() == 1
+        assert statuer() == [rangee]
     rangee.refresh_from_db()
     attendu = Statut.VALIDEES if decision == "valider" else Statut.REJETEES
     assert rangee.statut == (Statut.DECLAREES if _refuse(etat) else attendu)

@@ -16,7 +16,12 @@ from insertion.enums import Statut
 D = datetime.date
 DEPARTEMENT = SimpleNamespace(voit_tout=True)
 AGENT = SimpleNamespace(voit_tout=False)
-MARCHE = SimpleNamespace(reference="2026-T-001", date_debut=D(2026, 3, 15), date_fin=D(2026, 9, 10))
+MARCHE = SimpleNamespace(
+    reference="2026-T-001",
+    libelle="Mairie d'Essai — 2026-T-001 — Voirie",
+    date_debut=D(2026, 3, 15),
+    date_fin=D(2026, 9, 10),
+)
 
 
 @pytest.mark.parametrize(
@@ -82,7 +87,8 @@ def test_mois_non_commence():
 def test_message_hors_execution():
     erreur = regles.erreur_mois_declarable(marche=MARCHE, mois=D(2026, 10, 1), ce_mois=D(2026, 12, 1))
     assert erreur == (
-        "Octobre 2026 est hors de la période d'exécution du marché 2026-T-001 (du 15/03/2026 au 10/09/2026)."
+        "Octobre 2026 est hors de la période d'exécution du marché Mairie d'Essai — 2026-T-001 — Voirie "
+        "(du 15/03/2026 au 10/09/2026)."
     )
 
 

@@ -1,5 +1,5 @@
-"""Retention: purge_beneficiaires anonymises people inactive for N months, keeps every yearly figure, is
-idempotent, writes nothing in a dry run, and deletes access-log entries older than one year."""
+"""Retention: purge_beneficiaires anonymises people inactive for N months (free text of their checks and referent
+included), keeps every yearly figure, is idempotent, writes nothing in a dry run, and deletes access-log entries older than one year."""
 
 import datetime
 import json
@@ -11,12 +11,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from beneficiaires.enums import ActionAcces
-from beneficiaires.models import NOM_ANONYMISE, AccesDonnees, Beneficiaire, Sortie
+from beneficiaires.enums import ActionAcces, CodePublic
+from beneficiaires.models import NOM_ANONYMISE, AccesDonnees, Beneficiaire, Eligibilite, Sortie
+from beneficiaires.retention import TEXTE_EFFACE
+from beneficiaires.services import verifier_eligibilite
 from insertion.models import HeuresRealisees
 from insertion.retention import MOTIF_EFFACE, beneficiaires_inactifs
 from portail.periodes import ajouter_mois, ecart_mois, mois_courant
-from tests.factories import BeneficiaireFactory, HeuresRealiseesFactory, SortieFactory
+from tests.factories import BeneficiaireFactory, EligibiliteFactory, HeuresRealiseesFactory, SortieFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +101,36 @@ def test_historique_anonymise(inactive):
     )
     assert motifs <= {"", MOTIF_EFFACE} and MOTIF_EFFACE in motifs
     assert not any("Oubliée" in str(v.__dict__) for v in versions)
+
+
+def test_justificatifs_motifs_et_precision_du_referent_effaces(inactive, departement):
+    """The free text of the eligibility checks and the precision on the referent go, in records and history;
+    the check itself (verified, refused) stays."""
+    inactive.refresh_from_db()  # created long ago
+    inactive.referent, inactive.referent_precision = "mission_locale", "suivie par Mme Oubliée à Cholet"
+    inactive.save()
+    brsa = EligibiliteFactory(beneficiaire=inactive, date_debut=D(2019, 11, 4))
+    verifier_eligibilite(
+        user=departement,
+        eligibilite=brsa,
+        verification="verifiee",
+        justificatif="attestation CAF de B. Oubliée",
+    )
+    deld = EligibiliteFactory(beneficiaire=inactive, code=CodePublic.DELD, date_debut=D(2019, 11, 4))
+    verifier_eligibilite(
+        user=departement, eligibilite=deld, verification="refusee", motif_refus="Mme Oubliée travaille déjà"
+    )
+    purge()
+    inactive.refresh_from_db()
+    assert (inactive.referent, inactive.referent_precision) == ("mission_locale", "")
+    assert not inactive.history.exclude(referent_precision="").exists()
+    assert {(e.verification, e.justificatif, e.motif_refus) for e in inactive.eligibilites.all()} == {
+        ("verifiee", TEXTE_EFFACE, ""),
+        ("refusee", "", TEXTE_EFFACE),
+    }
+    versions = Eligibilite.history.filter(beneficiaire_id=inactive.pk)
+    assert versions.count() >= 4
+    assert not any("Oubliée" in f"{v.justificatif} {v.motif_refus}" for v in versions)
 
 
 def test_simulation_n_ecrit_rien(inactive, active):

@@ -24,7 +24,7 @@ def test_maine_et_loire_par_defaut():
     assert not Commune.objects.filter(epci__isnull=True).exists()
     assert set(Commune.objects.values_list("departement", flat=True)) == {"49"}
     assert "EPCI : 10 lus, 10 créés, 0 mis à jour." in sortie
-    assert "Communes : 176 lues, 176 créées, 0 mises à jour." in sortie
+    assert "Communes : 176 lues, 176 créées, 0 mise à jour." in sortie
 
 
 def test_donnees_du_departement():
@@ -46,7 +46,7 @@ def test_deux_chargements_ne_creent_rien_de_plus():
     assert Commune.objects.count() == 176
     assert Epci.objects.count() == 10
     assert sortie.strip() == (
-        "EPCI : 10 lus, 0 créés, 0 mis à jour. Communes : 176 lues, 0 créées, 0 mises à jour."
+        "EPCI : 10 lus, 0 créé, 0 mis à jour. Communes : 176 lues, 0 créée, 0 mise à jour."
     )
 
 
@@ -55,8 +55,8 @@ def test_rechargement_corrige_les_modifications():
     Epci.objects.filter(siren="244900015").update(nom="Nom modifié à la main")
     Commune.objects.filter(code_insee="49007").update(population=1)
     sortie = _charger()
-    assert "EPCI : 10 lus, 0 créés, 1 mis à jour." in sortie
-    assert "Communes : 176 lues, 0 créées, 1 mises à jour." in sortie
+    assert "EPCI : 10 lus, 0 créé, 1 mis à jour." in sortie
+    assert "Communes : 176 lues, 0 créée, 1 mise à jour." in sortie
     assert Epci.objects.get(siren="244900015").nom == "CU Angers Loire Métropole"
     assert Commune.objects.get(code_insee="49007").population > 100_000
 

@@ -22,7 +22,7 @@ class AnneeForm(forms.Form):
     )
 
 
-class ClotureForm(AnneeForm, BootstrapForm):
+class ClotureAnneeForm(AnneeForm, BootstrapForm):
     date_cloture = forms.DateField(
         label="Date de clôture",
         help_text="Après la fin de l'année, au plus tard aujourd'hui.",
@@ -38,7 +38,7 @@ class ClotureForm(AnneeForm, BootstrapForm):
     )
 
 
-class ReouvertureForm(AnneeForm, BootstrapForm):
+class ReouvertureAnneeForm(AnneeForm, BootstrapForm):
     motif = forms.CharField(
         label="Motif de la réouverture",
         max_length=1000,

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from insertion import cloture
 from portail.acces import utilisateur_ou_404
-from www.annees.forms import MESSAGE_ANNEE, AnneeForm, ClotureForm, ReouvertureForm
+from www.annees.forms import MESSAGE_ANNEE, AnneeForm, ClotureAnneeForm, ReouvertureAnneeForm
 
 MESSAGE_CONFIRMATION = "Cochez cette case pour clôturer l'année malgré les lignes encore déclarées."
 
@@ -24,14 +24,16 @@ def _page(request, *, formulaire=None):
     for etat in etats:
         etat.reouverture = etat.cloturee
         if etat.cloturee:
-            etat.formulaire = ReouvertureForm(initial={"annee": etat.annee}, auto_id=_identifiant(etat.annee))
+            etat.formulaire = ReouvertureAnneeForm(
+                initial={"annee": etat.annee}, auto_id=_identifiant(etat.annee)
+            )
         else:
-            etat.formulaire = ClotureForm(
+            etat.formulaire = ClotureAnneeForm(
                 initial={"annee": etat.annee, "date_cloture": aujourd_hui}, auto_id=_identifiant(etat.annee)
             )
         if formulaire is not None and formulaire.cleaned_data.get("annee") == etat.annee:
             etat.formulaire, formulaire = formulaire, None
-            etat.reouverture = isinstance(etat.formulaire, ReouvertureForm)
+            etat.reouverture = isinstance(etat.formulaire, ReouvertureAnneeForm)
     if formulaire is not None:  # a year without hours nor closing: its errors as messages
         for erreurs in formulaire.errors.values():
             for erreur in erreurs:
@@ -59,7 +61,7 @@ def cloturer(request):
     annee = _annee_postee(request)
     if annee is None:
         return redirect("annees:liste")
-    form = ClotureForm(request.POST, auto_id=_identifiant(annee))
+    form = ClotureAnneeForm(request.POST, auto_id=_identifiant(annee))
     if form.is_valid():
         try:
             fermee = cloture.cloturer_annee(
@@ -89,7 +91,7 @@ def rouvrir(request):
     annee = _annee_postee(request)
     if annee is None:
         return redirect("annees:liste")
-    form = ReouvertureForm(request.POST, auto_id=_identifiant(annee))
+    form = ReouvertureAnneeForm(request.POST, auto_id=_identifiant(annee))
     if form.is_valid():
         try:
             cloture.rouvrir_annee(user=request.user, annee=annee, motif=form.cleaned_data["motif"])

@@ -25,10 +25,16 @@ def _identite(b: Beneficiaire) -> dict:
         "commune": f"{b.commune.nom} ({b.commune.code_insee})" if b.commune else None,
         "niveau_qualification": b.get_niveau_qualification_display() or None,
         "date_entree": b.date_entree,
+        "referent": b.get_referent_display() or None,
+        "referent_precision": b.referent_precision or None,
         "cree_par_epci": b.cree_par_epci.nom if b.cree_par_epci else None,
         "cree_le": b.cree_le,
         "modifie_le": b.modifie_le,
     }
+
+
+def _auteur(user) -> str | None:
+    return (user.get_full_name() or user.get_username()) if user is not None else None
 
 
 def dossier(*, user, beneficiaire: Beneficiaire) -> dict:
@@ -48,6 +54,11 @@ def dossier(*, user, beneficiaire: Beneficiaire) -> dict:
                 "debut": p.eligibilite.date_debut,
                 "fin": p.eligibilite.date_fin,
                 "en_cours": p.en_cours,
+                "verification": p.eligibilite.get_verification_display(),
+                "verifiee_par": _auteur(p.eligibilite.verifiee_par),
+                "verifiee_le": p.eligibilite.verifiee_le,
+                "justificatif_vu": p.eligibilite.justificatif or None,
+                "motif_refus": p.eligibilite.motif_refus or None,
             }
             for p in selectors.publics_du_beneficiaire(beneficiaire=beneficiaire)
         ],

@@ -16,7 +16,7 @@ class BeneficiaireFilter(django_filters.FilterSet):
     )
     public = django_filters.ModelChoiceFilter(
         label="Public éligible (à un moment du parcours)",
-        queryset=selectors.publics(),
+        queryset=selectors.publics_declares(),
         method="filtrer_public",
         empty_label="Tous les publics",
         widget=forms.Select(attrs={"class": "form-select"}),
@@ -45,7 +45,7 @@ class BeneficiaireFilter(django_filters.FilterSet):
         if donnees.get("recherche"):
             parties.append(f"nom ou prénom « {donnees['recherche']} »")
         if donnees.get("public"):
-            parties.append(f"public {donnees['public'].code}")
+            parties.append(f"public « {donnees['public'].libelle} »")
         if donnees.get("brsa_en_cours"):
             parties.append("RSA en cours")
         return ", ".join(parties)

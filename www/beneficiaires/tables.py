@@ -7,6 +7,12 @@ from beneficiaires.models import AccesDonnees, Beneficiaire
 from insertion.enums import Statut
 from portail.colonnes import TEMPLATE_TABLEAU, HeuresColumn, NombreColumn
 from portail.formats import date_heure
+from portail.tri import ordre_francais
+
+
+def _trier(queryset, is_descending, *champs):
+    signe = "-" if is_descending else ""
+    return queryset.order_by(*(ordre_francais(f"{signe}{champ}") for champ in champs), f"{signe}pk"), True
 
 
 class BeneficiaireTable(tables.Table):
@@ -47,6 +53,16 @@ class BeneficiaireTable(tables.Table):
             self.columns[
                 "heures_validees"
             ].column.verbose_name = "Heures validées sur les marchés de votre EPCI"
+
+    # Names and communes sort in French order (accents, case), then by id so that pages are stable.
+    def order_nom(self, queryset, is_descending):
+        return _trier(queryset, is_descending, "nom", "prenom")
+
+    def order_prenom(self, queryset, is_descending):
+        return _trier(queryset, is_descending, "prenom", "nom")
+
+    def order_commune(self, queryset, is_descending):
+        return _trier(queryset, is_descending, "commune__nom", "nom", "prenom")
 
     def render_publics_en_cours(self, value):
         if not value:

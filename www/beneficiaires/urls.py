@@ -12,6 +12,12 @@ urlpatterns = [
     path(
         "beneficiaires/<uuid:public_id>/droit-d-acces.json", views.droit_d_acces_json, name="droit_acces_json"
     ),
+    path("beneficiaires/<uuid:public_id>/referent/", views.referent, name="referent"),
+    path(
+        "beneficiaires/<uuid:public_id>/eligibilites/<int:eligibilite_pk>/verification/",
+        views.verification,
+        name="verification",
+    ),
     path("beneficiaires/<uuid:public_id>/sorties/ajouter/", views.sortie, name="sortie_ajouter"),
     path("beneficiaires/<uuid:public_id>/sorties/<int:sortie_pk>/", views.sortie, name="sortie_modifier"),
 ]

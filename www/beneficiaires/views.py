@@ -1,5 +1,5 @@
-"""Beneficiary list and file (Département staff and EPCI clerks), outcomes, the access log and the right of
-access (Département only). Every display or export of people is recorded in the access log."""
+"""Beneficiary list and file (Département staff and EPCI clerks); outcomes, referent, check of the declared
+publics, the access log and the right of access (Département only). Every display or export of people is recorded in the access log."""
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -11,14 +11,16 @@ from beneficiaires.enums import ActionAcces
 from beneficiaires.journal import journaliser
 from beneficiaires.models import Sortie
 from insertion.fusion import nombre_d_identites_en_double
+from insertion.parcours import parcours, publics_calcules
 from insertion.selectors import beneficiaires_avec_heures, heures_du_beneficiaire, totaux_heures
 from portail.acces import utilisateur_ou_404
+from portail.francais import pluriel
 from portail.periodes import age
 from portail.requetes import PaginationTable
 from portail.tableurs import ExportTableur
 from www.beneficiaires import droit_acces
 from www.beneficiaires.filters import BeneficiaireFilter, JournalFilter
-from www.beneficiaires.forms import SortieForm
+from www.beneficiaires.forms import ReferentForm, SortieForm, VerificationEligibiliteForm
 from www.beneficiaires.tables import BeneficiaireTable, HeuresBeneficiaireTable, JournalTable
 
 PAR_PAGE = 25
@@ -86,20 +88,109 @@ def fiche(request, public_id):
         ),
     )
     PaginationTable(request, paginate={"per_page": HEURES_PAR_PAGE}).configure(table_heures)
+    aujourd_hui = timezone.localdate()
+    sorties = list(selectors.sorties_du_beneficiaire(beneficiaire=beneficiaire)) if user.voit_tout else []
+    le_parcours = parcours(heures=heures, sorties=sorties)
+    publics = selectors.publics_du_beneficiaire(beneficiaire=beneficiaire)
     contexte = {
         "beneficiaire": beneficiaire,
-        "age": None if beneficiaire.est_anonymise else age(beneficiaire.date_naissance, timezone.localdate()),
-        "publics": selectors.publics_du_beneficiaire(beneficiaire=beneficiaire),
+        "age": None if beneficiaire.est_anonymise else age(beneficiaire.date_naissance, aujourd_hui),
+        "publics_calcules": publics_calcules(
+            beneficiaire=beneficiaire, parcours=le_parcours, aujourd_hui=aujourd_hui
+        ),
+        "parcours": le_parcours,
         "totaux": totaux_heures(heures=heures),
         "table_heures": table_heures,
         "voit_tout": user.voit_tout,
-        "sorties": [],
+        "modifiable": user.voit_tout and not beneficiaire.est_anonymise,
+        "sorties": sorties,
         "historique": [],
     }
+    if contexte["modifiable"]:
+        contexte["form_referent"] = _form_referent(beneficiaire)
+    # Each period with its check form (Département staff; never for an age-based public).
+    contexte["publics"] = [
+        (
+            periode,
+            _form_verification(periode.eligibilite) if contexte["modifiable"] and not periode.d_age else None,
+        )
+        for periode in publics
+    ]
     if user.voit_tout:
-        contexte["sorties"] = selectors.sorties_du_beneficiaire(beneficiaire=beneficiaire)
         contexte["historique"] = selectors.historique_du_beneficiaire(beneficiaire=beneficiaire)
     return render(request, "beneficiaires/fiche.html", contexte)
+
+
+def _form_referent(beneficiaire, donnees=None):
+    return ReferentForm(
+        donnees,
+        initial={"referent": beneficiaire.referent, "referent_precision": beneficiaire.referent_precision},
+    )
+
+
+def _form_verification(eligibilite, donnees=None):
+    return VerificationEligibiliteForm(
+        donnees,
+        initial={
+            "verification": eligibilite.verification,
+            "justificatif": eligibilite.justificatif,
+            "motif_refus": eligibilite.motif_refus,
+        },
+        auto_id=f"id_eligibilite_{eligibilite.pk}_%s",
+    )
+
+
+def _beneficiaire_modifiable(user, public_id):
+    beneficiaire = selectors.get_beneficiaire_for_user(user=user, public_id=public_id)
+    if beneficiaire.est_anonymise:
+        raise Http404  # an anonymised record is never edited
+    return beneficiaire
+
+
+@utilisateur_ou_404("voit_tout")
+def referent(request, public_id):
+    user = request.user
+    beneficiaire = _beneficiaire_modifiable(user, public_id)
+    form = _form_referent(beneficiaire, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.modifier_referent(
+                user=user,
+                beneficiaire=beneficiaire,
+                referent=form.cleaned_data["referent"],
+                precision=form.cleaned_data["referent_precision"],
+            )
+        except services.PersonneAnonymisee as erreur:
+            form.add_error(None, str(erreur))
+        else:
+            libelle = beneficiaire.get_referent_display() or "non renseigné"
+            messages.success(request, f"Référent ou prescripteur enregistré : {libelle}.")
+            return redirect("beneficiaires:fiche", public_id=beneficiaire.public_id)
+    return render(request, "beneficiaires/referent.html", {"beneficiaire": beneficiaire, "form": form})
+
+
+@utilisateur_ou_404("voit_tout")
+def verification(request, public_id, eligibilite_pk):
+    user = request.user
+    beneficiaire = _beneficiaire_modifiable(user, public_id)
+    eligibilite = selectors.get_eligibilite_a_verifier(beneficiaire=beneficiaire, pk=eligibilite_pk)
+    form = _form_verification(eligibilite, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.verifier_eligibilite(user=user, eligibilite=eligibilite, **form.cleaned_data)
+        except (services.PersonneAnonymisee, services.VerificationIncomplete) as erreur:
+            form.add_error(None, str(erreur))
+        else:
+            messages.success(
+                request,
+                f"Éligibilité « {eligibilite.public.libelle} » : {eligibilite.get_verification_display()}.",
+            )
+            return redirect("beneficiaires:fiche", public_id=beneficiaire.public_id)
+    return render(
+        request,
+        "beneficiaires/verification.html",
+        {"beneficiaire": beneficiaire, "eligibilite": eligibilite, "form": form},
+    )
 
 
 @utilisateur_ou_404("voit_tout")
@@ -153,8 +244,7 @@ def journal(request):
             user=user,
             action=ActionAcces.EXPORT,
             nombre_personnes=len(export.dataset),
-            detail=f"journal des accès ({format_export.upper()}, {len(export.dataset)} "
-            f"entrée{'s' if len(export.dataset) > 1 else ''})",
+            detail=f"journal des accès ({format_export.upper()}, {pluriel(len(export.dataset), 'entrée')})",
         )
         return reponse
     return render(request, "beneficiaires/journal.html", {"filtre": filtre, "table": table})

@@ -9,6 +9,7 @@ from beneficiaires.enums import ActionAcces
 from beneficiaires.journal import journaliser
 from insertion import fusion
 from portail.acces import utilisateur_ou_404
+from portail.francais import de
 from portail.requetes import PAGE_MAX, entier_borne
 from www.doublons.forms import FusionForm
 
@@ -53,7 +54,7 @@ def fusionner(request):
         return redirect("doublons:liste")
     messages.success(
         request,
-        f"Les deux fiches de {gardee} (né·e le {gardee.date_naissance:%d/%m/%Y}) n'en font plus qu'une : "
+        f"Les deux fiches {de(str(gardee))} (né·e le {gardee.date_naissance:%d/%m/%Y}) n'en font plus qu'une : "
         "heures, publics et sorties sont regroupés sur la plus ancienne.",
     )
     return redirect("beneficiaires:fiche", public_id=gardee.public_id)

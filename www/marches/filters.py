@@ -8,21 +8,26 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Q
-from django.utils import timezone
+from django.db.models import CharField, Value
+from django.db.models.functions import Concat
 
+from marches.enums import EtatExecution
 from marches.models import Acheteur
 from marches.selectors import acheteurs_des_marches, annees_d_execution, epci_des_marches
 from portail.formulaires import habiller
+from portail.recherche import Plier, mots
 from territoires.models import Epci
 
-EN_COURS, A_VENIR, TERMINE = "en_cours", "a_venir", "termine"
-STATUTS_MARCHE = [(EN_COURS, "en cours"), (A_VENIR, "à venir"), (TERMINE, "terminé")]
+# The entry chooser's vocabulary (marches.enums.EtatExecution), plus the closing of the follow-up.
+CLOTURE = "cloture"
+STATUTS_MARCHE = [*EtatExecution.choices, (CLOTURE, "clôturé")]
+CHAMPS_RECHERCHE = ["acheteur__nom", "reference", "objet"]
 
 
 class MarcheFilter(django_filters.FilterSet):
     recherche = django_filters.CharFilter(
-        label="Référence ou objet",
+        label="Acheteur, référence ou objet",
+        help_text="Accents et majuscules ignorés ; chaque mot doit figurer.",
         method="filtrer_recherche",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
@@ -59,10 +64,16 @@ class MarcheFilter(django_filters.FilterSet):
         return any(self.data.get(nom) for nom in self.filters)
 
     def filtrer_recherche(self, queryset, name, value):
-        texte = value.strip()
-        if not texte:
+        recherches = mots(value)
+        if not recherches:
             return queryset
-        return queryset.filter(Q(reference__icontains=texte) | Q(objet__icontains=texte))
+        parts = []
+        for champ in CHAMPS_RECHERCHE:
+            parts += [champ, Value("|")]
+        queryset = queryset.annotate(texte_recherche=Plier(Concat(*parts, output_field=CharField())))
+        for mot in recherches:
+            queryset = queryset.filter(texte_recherche__contains=mot)
+        return queryset
 
     def filtrer_annee(self, queryset, name, value):
         annee = int(value)
@@ -71,9 +82,7 @@ class MarcheFilter(django_filters.FilterSet):
         )
 
     def filtrer_statut(self, queryset, name, value):
-        aujourd_hui = timezone.localdate()
-        if value == A_VENIR:
-            return queryset.filter(date_debut__gt=aujourd_hui)
-        if value == TERMINE:
-            return queryset.filter(date_fin__lt=aujourd_hui)
-        return queryset.filter(date_debut__lte=aujourd_hui, date_fin__gte=aujourd_hui)
+        """A closed contract shows as "clôturé", whatever its dates: it is found under that status only."""
+        if value == CLOTURE:
+            return queryset.filter(cloture_le__isnull=False)
+        return queryset.filter(etat=value, cloture_le__isnull=True)

@@ -5,9 +5,9 @@ from decimal import ROUND_HALF_UP, Decimal
 import django_tables2 as tables
 from django.db.models import Case, F, FloatField, When
 from django.db.models.functions import Cast
-from django.utils.text import Truncator
 
 from insertion.selectors import taux_realisation
+from marches.enums import EtatExecution
 from portail import formats
 from portail.colonnes import A_DROITE, TEMPLATE_TABLEAU, HeuresColumn
 
@@ -18,16 +18,27 @@ def _trier(queryset, champ, is_descending):
     return queryset.order_by(cle, "reference", "pk"), True
 
 
+def statut_du_marche(marche) -> str:
+    """ "clôturé" once the Département closed it, else its EtatExecution label (`etat` annotated)."""
+    if marche.cloture_le is not None:
+        return "clôturé"
+    return EtatExecution(marche.etat).label
+
+
 class MarcheTable(tables.Table):
     """Rows come from selectors.marches_avec_clause(): reserved, declared and validated hours are annotated."""
 
-    reference = tables.Column(
-        "Référence", linkify=("marches:detail", (tables.A("pk"),)), order_by=("reference", "pk")
+    # The contract is named by buyer, reference and object; exports keep the three apart.
+    marche = tables.Column(
+        "Marché",
+        accessor="pk",
+        linkify=("marches:detail", (tables.A("pk"),)),
+        order_by=("acheteur__nom", "reference", "pk"),
+        exclude_from_export=True,
     )
-    objet = tables.Column("Objet", order_by=("objet", "pk"))
-    acheteur = tables.Column(
-        "Acheteur", accessor="acheteur__nom", order_by=("acheteur__nom", "reference", "pk")
-    )
+    reference = tables.Column("Référence", visible=False)
+    objet = tables.Column("Objet", visible=False)
+    acheteur = tables.Column("Acheteur", accessor="acheteur__nom", visible=False)
     epci = tables.Column("EPCI", accessor="epci__nom", order_by=("epci__nom", "reference", "pk"), default="—")
     periode = tables.Column(
         "Période d'exécution",
@@ -39,6 +50,9 @@ class MarcheTable(tables.Table):
     # Exports get the two dates as real dates.
     date_debut = tables.Column("Début d'exécution", visible=False)
     date_fin = tables.Column("Fin d'exécution", visible=False)
+    statut = tables.Column(
+        "Statut", accessor="etat", order_by=("etat", "date_fin", "pk"), exclude_from_export=True
+    )
     heures_reservees = HeuresColumn("Heures réservées", default="—")
     heures_declarees = HeuresColumn("Heures déclarées (à valider)")
     heures_validees = HeuresColumn("Heures validées")
@@ -59,11 +73,11 @@ class MarcheTable(tables.Table):
         super().__init__(*args, **kwargs)
         self.caption = caption
 
-    def render_objet(self, value):
-        return Truncator(value).chars(150)
+    def render_marche(self, record):
+        return record.libelle
 
-    def value_objet(self, value):
-        return value
+    def render_statut(self, record):
+        return statut_du_marche(record)
 
     def render_periode(self, record):
         return f"du {record.date_debut:%d/%m/%Y} au {record.date_fin:%d/%m/%Y}"

@@ -30,6 +30,7 @@ def _vers_session(personne: NouvellePersonne) -> dict:
         "date_entree": personne.date_entree.isoformat(),
         "commune": personne.commune.pk if personne.commune else None,
         "niveau_qualification": personne.niveau_qualification,
+        "referent": personne.referent,
         "publics": [
             [p.public.pk, p.date_debut.isoformat(), p.date_fin.isoformat() if p.date_fin else None]
             for p in personne.publics
@@ -76,6 +77,7 @@ def personnes_en_attente(request, *, clause, mois) -> dict[str, NouvellePersonne
             date_entree=_date(entree["date_entree"]),
             commune=communes.get(entree["commune"]),
             niveau_qualification=entree["niveau_qualification"],
+            referent=entree.get("referent", ""),
             publics=tuple(
                 PeriodePublic(public=par_pk[pk], date_debut=_date(debut), date_fin=_date(fin))
                 for pk, debut, fin in entree["publics"]

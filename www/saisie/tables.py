@@ -8,6 +8,7 @@ from django.utils.text import Truncator
 from insertion import regles
 from marches.enums import EtatExecution
 from portail.colonnes import TEMPLATE_TABLEAU
+from portail.francais import de
 from portail.periodes import code_mois, libelle_mois
 
 CLASSES_ETAT = {
@@ -73,7 +74,7 @@ class ClauseASaisirTable(tables.Table):
         mois = regles.mois_declarable_proche(marche=marche, mois=self.mois, ce_mois=self.ce_mois)
         if mois is None:
             return format_html(
-                '<span class="text-body-secondary">à partir de {}</span>', libelle_mois(marche.date_debut)
+                '<span class="text-body-secondary">à partir {}</span>', de(libelle_mois(marche.date_debut))
             )
         return format_html(
             '<a class="text-nowrap" href="{}">Saisir {}</a><span class="visually-hidden"> : {}, {}, lot {}</span>',

@@ -30,6 +30,7 @@ from insertion.selectors import (
 from insertion.services import SaisieInvalide, enregistrer_grille
 from marches.selectors import entreprises_par_siret
 from portail.acces import utilisateur_ou_404
+from portail.francais import pluriel
 from portail.periodes import (
     code_mois,
     libelle_mois,
@@ -115,23 +116,19 @@ def _cle(rangee) -> tuple:
     return (rangee.clause_id, rangee.beneficiaire_id, rangee.employeur_id, rangee.mois, rangee.modalite)
 
 
-def _pluriel(nombre: int, singulier: str, pluriel: str) -> str:
-    return f"{nombre} {singulier if nombre < 2 else pluriel}"
-
-
 def _message_resultat(resultat) -> str:
     parties = []
     if resultat.crees:
-        parties.append(_pluriel(resultat.crees, "ligne créée", "lignes créées"))
+        parties.append(pluriel(resultat.crees, "ligne créée", "lignes créées"))
     if resultat.modifiees:
-        parties.append(_pluriel(resultat.modifiees, "ligne modifiée", "lignes modifiées"))
+        parties.append(pluriel(resultat.modifiees, "ligne modifiée", "lignes modifiées"))
     if resultat.supprimees:
-        parties.append(_pluriel(resultat.supprimees, "ligne supprimée", "lignes supprimées"))
+        parties.append(pluriel(resultat.supprimees, "ligne supprimée", "lignes supprimées"))
     if resultat.inchangees:
-        parties.append(_pluriel(resultat.inchangees, "ligne inchangée", "lignes inchangées"))
+        parties.append(pluriel(resultat.inchangees, "ligne inchangée", "lignes inchangées"))
     enregistrees = resultat.crees + resultat.modifiees
     if enregistrees:
-        debut = _pluriel(enregistrees, "ligne enregistrée", "lignes enregistrées")
+        debut = pluriel(enregistrees, "ligne enregistrée", "lignes enregistrées")
     else:
         debut = "Saisie enregistrée"
     return f"{debut} : {', '.join(parties)}." if parties else f"{debut}."
@@ -216,7 +213,7 @@ def grille(request, clause_pk, mois):
             user=user,
             action=ActionAcces.PROPOSITION,
             nombre_personnes=sum(1 for p in personnes if p.pk is not None),
-            detail=f"{clause.lot.marche.reference}, lot {clause.lot.numero}, {libelle_mois(mois_date)}",
+            detail=f"{clause.lot.marche.libelle}, lot {clause.lot.numero}, {libelle_mois(mois_date)}",
         )
 
     titulaire = clause.lot.titulaire
@@ -341,7 +338,7 @@ def grille(request, clause_pk, mois):
 
 
 def _detail_grille(clause) -> str:
-    return f"ajout à la grille de saisie ({clause.lot.marche.reference}, lot {clause.lot.numero})"
+    return f"ajout à la grille de saisie ({clause.lot.marche.libelle}, lot {clause.lot.numero})"
 
 
 def _reprendre(request, *, clause, mois, personne, message: str):

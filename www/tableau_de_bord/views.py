@@ -291,6 +291,11 @@ def en_json(demande: Demande, chiffres: Chiffres) -> dict:
         },
         "objectif_heures": _nombre(s.objectif_heures),
         "heures_validees": _nombre(s.heures_validees),
+        # Training hours apart from hours worked; the progression is of the counted hours.
+        "heures_formation": _nombre(s.heures_formation),
+        "heures_travaillees": _nombre(s.heures_travaillees),
+        "heures_comptees": _nombre(s.heures_comptees),
+        "prise_en_compte_formation": s.regle_formation,
         "progression": _nombre(s.progression),
         "heures_restantes": _nombre(s.heures_restantes),
         "etp": _nombre(s.etp),
@@ -307,6 +312,7 @@ def en_json(demande: Demande, chiffres: Chiffres) -> dict:
                 "heures_validees": _nombre(ligne.heures_validees),
                 "heures_declarees": _nombre(ligne.heures_declarees),
                 "cumul_validees": _nombre(ligne.cumul_validees),
+                "cumul_comptees": _nombre(ligne.cumul_comptees),
                 "masque": _masquee(ligne),
             }
             for ligne in chiffres.par_mois

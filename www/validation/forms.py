@@ -53,7 +53,7 @@ class ActionsFileForm(forms.Form):
         label="Motif du rejet (l'EPCI le verra)",
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
 
     def __init__(self, *args, lignes, **kwargs):
@@ -86,4 +86,40 @@ class ActionsFileForm(forms.Form):
             if not rangees:
                 self.add_error("selection", "Sélectionnez au moins une ligne.")
         donnees["rangees"] = rangees
+        return donnees
+
+
+class RejetLigneForm(forms.Form):
+    """Reject one row of the queue with its own reason (the row's "Rejeter" button and reason field)."""
+
+    ligne = forms.ModelChoiceField(
+        label="Ligne à rejeter",
+        queryset=None,
+        error_messages={
+            "required": "Aucune ligne à rejeter : rechargez la page.",
+            "invalid_choice": "Cette ligne n'est plus dans la file : rechargez la page.",
+            "invalid_pk_value": "Ligne invalide : rechargez la page.",
+        },
+    )
+    motif = forms.CharField(
+        label="Motif du rejet de la ligne",
+        required=False,
+        max_length=2000,
+        error_messages={"max_length": "Le motif tient en 2 000 caractères au plus."},
+    )
+
+    def __init__(self, *args, lignes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ligne"].queryset = lignes.order_by().only("pk", "statut")
+
+    @classmethod
+    def depuis_la_file(cls, donnees, *, lignes):
+        """The form of the row whose button was pressed: `rejeter_ligne=<pk>` and its `motif_<pk>`."""
+        pk = str(donnees.get("rejeter_ligne", "")).strip()
+        return cls({"ligne": pk, "motif": donnees.get(f"motif_{pk}", "")}, lignes=lignes)
+
+    def clean(self):
+        donnees = super().clean()
+        if "motif" in donnees and (erreur := regles.erreur_motif_rejet(donnees["motif"])):
+            self.add_error("motif", erreur)
         return donnees

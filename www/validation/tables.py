@@ -11,6 +11,7 @@ from insertion.models import HeuresRealisees
 from portail.colonnes import TEMPLATE_TABLEAU
 from portail.formats import date_heure
 from portail.formats import heures as formater_heures
+from portail.francais import de
 from portail.historique import nom_utilisateur
 from portail.periodes import libelle_mois
 from portail.tableurs import ExportTableur
@@ -57,6 +58,9 @@ class FileValidationTable(tables.Table):
     historique = tables.Column(
         "historique", accessor="pk", orderable=False, exclude_from_export=True, empty_values=()
     )
+    rejet = tables.Column(
+        "rejeter la ligne", accessor="pk", orderable=False, exclude_from_export=True, empty_values=()
+    )
 
     class Meta:
         model = HeuresRealisees
@@ -65,10 +69,12 @@ class FileValidationTable(tables.Table):
         empty_text = "Aucune ligne ne correspond à ces filtres."
         template_name = TEMPLATE_TABLEAU
 
-    def __init__(self, *args, caption="", selection=(), **kwargs):
+    def __init__(self, *args, caption="", selection=(), rejet=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.caption = caption
         self.selection = set(selection)
+        # The row rejected on its own and refused: (pk, reason typed, error), shown again on its row.
+        self.rejet = rejet
 
     def render_selection(self, value, record):
         # The version shown travels with the row: hours changed since the display are not validated blindly.
@@ -80,10 +86,16 @@ class FileValidationTable(tables.Table):
             " checked" if value in self.selection else "",
             record.beneficiaire,
             libelle_mois(record.mois),
-            record.clause.lot.marche.reference,
+            record.clause.lot.marche.libelle,
             value,
             record.modifie_le.isoformat(),
         )
+
+    def render_marche(self, record):
+        return record.clause.lot.marche.libelle
+
+    def value_marche(self, record):
+        return record.clause.lot.marche.libelle
 
     def render_mois(self, value):
         return libelle_mois(value)
@@ -150,6 +162,43 @@ class FileValidationTable(tables.Table):
 
     def render_saisi_le(self, value):
         return date_heure(value)
+
+    def render_rejet(self, value, record):
+        """The row's own reason and "Rejeter" button, in the row's own form (`rejet-<pk>`, outside the table's
+        form: the HTML `form` attribute), so that Enter in the field rejects this row and no other."""
+        if record.statut != Statut.DECLAREES:
+            return "—"
+        motif, erreur = "", ""
+        if self.rejet is not None and self.rejet[0] == value:
+            motif, erreur = self.rejet[1], self.rejet[2]
+        return format_html(
+            '<div class="rejet-ligne"><label class="visually-hidden" for="motif-{pk}">Motif du rejet : {nom}, {mois}, '
+            "marché {reference}</label>"
+            '<input type="text" class="form-control form-control-sm{invalide}" id="motif-{pk}" name="motif_{pk}" '
+            'form="rejet-{pk}" maxlength="2000" value="{motif}" placeholder="motif du rejet"{decrit}>'
+            '<input type="hidden" name="version_{pk}" value="{version}" form="rejet-{pk}">'
+            '<button type="submit" class="btn btn-sm btn-outline-danger mt-1" name="rejeter_ligne" value="{pk}" '
+            'form="rejet-{pk}">Rejeter<span class="visually-hidden"> la ligne {de_nom}, {mois}</span></button>'
+            "{message}</div>",
+            pk=value,
+            nom=record.beneficiaire,
+            de_nom=de(record.beneficiaire),
+            mois=libelle_mois(record.mois),
+            reference=record.clause.lot.marche.reference,
+            version=record.modifie_le.isoformat(),
+            motif=motif,
+            invalide=" is-invalid" if erreur else "",
+            decrit=format_html(' aria-describedby="erreur-motif-{}" aria-invalid="true"', value)
+            if erreur
+            else "",
+            message=(
+                format_html(
+                    '<div class="invalid-feedback d-block" id="erreur-motif-{}">{}</div>', value, erreur
+                )
+                if erreur
+                else ""
+            ),
+        )
 
     def render_historique(self, value):
         return format_html(

@@ -19,18 +19,57 @@ from insertion.selectors import (
 )
 from insertion.services import SaisieInvalide, rejeter_heures, valider_heures
 from portail.acces import utilisateur_ou_404
-from portail.formats import nombre
+from portail.formats import heures
+from portail.francais import pluriel
 from portail.periodes import libelle_mois
 from portail.requetes import PaginationTable
 from www.validation.filters import FileValidationFilter
-from www.validation.forms import ActionsFileForm
+from www.validation.forms import ActionsFileForm, RejetLigneForm
 from www.validation.tables import ExportFile, FileValidationTable
+
+LIGNES_NOMMEES = 10  # the confirmation names this many rows, then says how many others
 
 
 def _lignes(nombre_lignes, participe):
     """'1 ligne validée', '3 lignes validées', '1 000 lignes validées'."""
-    s = "s" if nombre_lignes > 1 else ""
-    return f"{nombre(nombre_lignes)} ligne{s} {participe}{s}"
+    return pluriel(nombre_lignes, f"ligne {participe}", f"lignes {participe}s")
+
+
+def _ligne_nommee(rangee) -> str:
+    marche = rangee.clause.lot.marche
+    return (
+        f"{rangee.beneficiaire}, {libelle_mois(rangee.mois)}, {marche.acheteur.nom} – marché {marche.reference}, "
+        f"{heures(rangee.heures)}"
+    )
+
+
+def confirmation(rangees, participe: str) -> str:
+    """'2 lignes validées : DUPONT Jean, mars 2026, Mairie d'Angers – marché 2026-T-002, 35 h ; …', the first
+    ten rows named, then 'et N autres'."""
+    if not rangees:
+        return _lignes(0, participe)
+    rangees = sorted(rangees, key=lambda r: (r.mois, r.beneficiaire.nom, r.beneficiaire.prenom, r.pk))
+    texte = f"{_lignes(len(rangees), participe)} : " + " ; ".join(
+        map(_ligne_nommee, rangees[:LIGNES_NOMMEES])
+    )
+    if (reste := len(rangees) - LIGNES_NOMMEES) > 0:
+        texte += f" et {pluriel(reste, 'autre')}"
+    return f"{texte}."
+
+
+def _annoncer(request, traitees, *, demandees: int, participe: str):
+    """The confirmation, and the rows left alone (no longer waiting, or changed since the display)."""
+    messages.success(request, confirmation(traitees, participe))
+    ignorees = demandees - len(traitees)
+    if ignorees:
+        raison = (
+            "elles n'étaient plus en attente de validation ou ont été modifiées par l'EPCI "
+            "depuis l'affichage de la file : vérifiez-les à nouveau"
+            if ignorees > 1
+            else "elle n'était plus en attente de validation ou a été modifiée par l'EPCI "
+            "depuis l'affichage de la file : vérifiez-la à nouveau"
+        )
+        messages.info(request, f"{_lignes(ignorees, 'ignorée')} : {raison}.")
 
 
 @method_decorator(utilisateur_ou_404("voit_tout"), name="dispatch")
@@ -45,6 +84,7 @@ class FileValidationView(ExportMixin, SingleTableMixin, FilterView):
     export_formats = ExportFile.FORMATS_PROPOSES
     dataset_kwargs = {"title": "File de validation"}
     selection = ()
+    rejet = None  # (pk, reason, error) of a row rejected on its own and refused
 
     def get_queryset(self):
         return file_de_validation(user=self.request.user)
@@ -76,7 +116,7 @@ class FileValidationView(ExportMixin, SingleTableMixin, FilterView):
         )
 
     def get_table_kwargs(self):
-        return {"caption": "Heures déclarées par les EPCI", "selection": self.selection}
+        return {"caption": "Heures déclarées par les EPCI", "selection": self.selection, "rejet": self.rejet}
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("actions", ActionsFileForm(lignes=self.object_list))
@@ -89,8 +129,30 @@ class FileValidationView(ExportMixin, SingleTableMixin, FilterView):
         else:
             self.object_list = self.filterset.queryset.none()
 
+    def _rejeter_une_ligne(self, request):
+        """The row's own "Rejeter" button: that row, with its own reason (required)."""
+        form = RejetLigneForm.depuis_la_file(request.POST, lignes=self.object_list)
+        if form.is_valid():
+            rangee = form.cleaned_data["ligne"]
+            versions = {rangee.pk: request.POST.get(f"version_{rangee.pk}", "")}
+            try:
+                traitees = rejeter_heures(
+                    user=request.user, rangees=[rangee], motif=form.cleaned_data["motif"], versions=versions
+                )
+            except SaisieInvalide as erreur:
+                form.add_error(None, str(erreur))
+            else:
+                _annoncer(request, traitees, demandees=1, participe="rejetée")
+                return redirect(request.get_full_path())
+        if ligne := form.cleaned_data.get("ligne"):
+            self.rejet = (ligne.pk, form.data.get("motif", ""), " ".join(form.errors.get("motif", [])))
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list, rejet_ligne=form)
+        return self.render_to_response(context)
+
     def post(self, request, *args, **kwargs):
         self._filtrer()
+        if "rejeter_ligne" in request.POST:
+            return self._rejeter_une_ligne(request)
         form = ActionsFileForm(request.POST, lignes=self.object_list)
         if form.is_valid():
             rangees = form.cleaned_data["rangees"]
@@ -103,7 +165,7 @@ class FileValidationView(ExportMixin, SingleTableMixin, FilterView):
             try:
                 if form.cleaned_data["action"] == ActionsFileForm.VALIDER:
                     traitees = valider_heures(user=request.user, rangees=rangees, versions=versions)
-                    messages.success(request, _lignes(traitees, "validée"))
+                    participe = "validée"
                 else:
                     traitees = rejeter_heures(
                         user=request.user,
@@ -111,20 +173,11 @@ class FileValidationView(ExportMixin, SingleTableMixin, FilterView):
                         motif=form.cleaned_data["motif"],
                         versions=versions,
                     )
-                    messages.success(request, _lignes(traitees, "rejetée"))
+                    participe = "rejetée"
             except SaisieInvalide as erreur:
                 form.add_error(None, str(erreur))
             else:
-                ignorees = len(rangees) - traitees
-                if ignorees:
-                    raison = (
-                        "elles n'étaient plus en attente de validation ou ont été modifiées par l'EPCI "
-                        "depuis l'affichage de la file : vérifiez-les à nouveau"
-                        if ignorees > 1
-                        else "elle n'était plus en attente de validation ou a été modifiée par l'EPCI "
-                        "depuis l'affichage de la file : vérifiez-la à nouveau"
-                    )
-                    messages.info(request, f"{_lignes(ignorees, 'ignorée')} : {raison}.")
+                _annoncer(request, traitees, demandees=len(rangees), participe=participe)
                 # Back to the same filtered page of the queue.
                 return redirect(request.get_full_path())
         self.selection = {r.pk for r in form.cleaned_data.get("selection") or ()}

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
 
+from portail.francais import pluriel
 from territoires.enums import NatureEpci
 from territoires.models import Commune, Epci
 
@@ -141,7 +142,9 @@ class Command(BaseCommand):
 
         self.stdout.write(
             self.style.SUCCESS(
-                f"EPCI : {len(epcis)} lus, {epci_crees} créés, {epci_modifies} mis à jour. "
-                f"Communes : {len(communes)} lues, {communes_creees} créées, {communes_modifiees} mises à jour."
+                f"EPCI : {pluriel(len(epcis), 'lu')}, {pluriel(epci_crees, 'créé')}, "
+                f"{pluriel(epci_modifies, 'mis à jour', 'mis à jour')}. "
+                f"Communes : {pluriel(len(communes), 'lue')}, {pluriel(communes_creees, 'créée')}, "
+                f"{pluriel(communes_modifiees, 'mise à jour', 'mises à jour')}."
             )
         )

@@ -74,7 +74,7 @@ def test_fichier_avec_erreurs_n_ecrit_rien_et_donne_chaque_ligne(client, jeu):
         ),
         (
             7,
-            f"Le marché {jeu.marche.reference} n'a pas de lot n° 7 portant une clause d'insertion "
+            f"Le marché {jeu.marche.libelle} n'a pas de lot n° 7 portant une clause d'insertion "
             "(lots avec clause : 1).",
         ),
         (
@@ -144,7 +144,7 @@ def test_lot_obligatoire_quand_le_marche_a_plusieurs_clauses(jeu):
     assert erreurs(sans_lot) == [
         (
             2,
-            f"Le marché {jeu.marche.reference} a plusieurs lots avec une clause (1, 2) : indiquez le numéro de "
+            f"Le marché {jeu.marche.libelle} a plusieurs lots avec une clause (1, 2) : indiquez le numéro de "
             "lot dans la colonne numero_lot.",
         )
     ]

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from beneficiaires import services
 from beneficiaires.enums import ActionAcces, CodePublic
 from beneficiaires.models import AccesDonnees, Beneficiaire
 from tests.factories import EligibiliteFactory, HeuresRealiseesFactory, SortieFactory
@@ -97,6 +98,11 @@ def test_json_valide_et_complet(client, departement, dossier_complet, marche_a):
     assert donnees["personne"]["identifiant"] == str(dossier_complet.public_id)
     assert [p["code"] for p in donnees["publics"]] == ["BRSA"]
     assert donnees["publics"][0]["fin"] == "2021-02-28"
+    assert (donnees["publics"][0]["verification"], donnees["publics"][0]["justificatif_vu"]) == (
+        "déclaré",
+        None,
+    )
+    assert "referent" in donnees["personne"] and "referent_precision" in donnees["personne"]
     assert sorted(h["heures"] for h in donnees["heures"]) == [7.0, 12.5, 30.25]
     rejetee = next(h for h in donnees["heures"] if h["statut"] == "rejetées")
     assert rejetee["motif_rejet"] == "Heures déjà déclarées sur un autre marché."
@@ -216,3 +222,28 @@ def test_liste_sans_date_de_naissance_pour_une_personne_anonymisee(client, depar
     (ligne,) = reponse.context["table"].rows
     assert ligne.get_cell("nom") == f'<a href="{url_fiche(personne)}">Personne anonymisée</a>'
     assert ligne.get_cell("date_naissance") == "—"
+
+
+def test_referent_et_verification_dans_le_dossier(client, departement, dossier_complet):
+    dossier_complet.refresh_from_db()
+    services.modifier_referent(
+        user=departement, beneficiaire=dossier_complet, referent="referent_rsa", precision="MDS de Cholet"
+    )
+    services.verifier_eligibilite(
+        user=departement,
+        eligibilite=dossier_complet.eligibilites.get(),
+        verification="verifiee",
+        justificatif="attestation CAF de mars 2026",
+    )
+    client.force_login(departement)
+    donnees = json.loads(client.get(url_json(dossier_complet)).content)
+    assert (donnees["personne"]["referent"], donnees["personne"]["referent_precision"]) == (
+        "référent RSA du Département",
+        "MDS de Cholet",
+    )
+    public = donnees["publics"][0]
+    assert (public["verification"], public["justificatif_vu"]) == ("vérifié", "attestation CAF de mars 2026")
+    assert public["verifiee_par"] == (departement.get_full_name() or departement.username)
+    contenu = client.get(url_page(dossier_complet)).content.decode()
+    assert "référent RSA du Département — MDS de Cholet" in contenu
+    assert "document vu : attestation CAF de mars 2026" in contenu

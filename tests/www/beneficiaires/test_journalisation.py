@@ -66,7 +66,7 @@ def test_une_recherche_de_50_personnes_est_une_seule_entree(client, departement)
     client.force_login(departement)
     client.get(reverse("beneficiaires:liste"), {"public": brsa.pk, "brsa_en_cours": "on"})
     entree = seule_entree()
-    assert (entree.nombre_personnes, entree.detail) == (50, "public BRSA, RSA en cours")
+    assert (entree.nombre_personnes, entree.detail) == (50, "public « bénéficiaire du RSA », RSA en cours")
 
 
 def test_recherche_sans_resultat_non_journalisee(client, departement, personnes):
@@ -112,7 +112,7 @@ def test_grille_de_saisie_personnes_proposees(client, agent_a, clause_a, personn
         ActionAcces.PROPOSITION,
         1,
     )
-    assert entree.detail.startswith(f"{clause_a.lot.marche.reference}, lot 2, ")
+    assert entree.detail.startswith(f"{clause_a.lot.marche.libelle}, lot 2, ")
 
 
 def _personne(**valeurs):

@@ -135,8 +135,8 @@ def test_heures_et_taux_par_marche(client, jeu, agent_a):
         ({"annee": "2023"}, ["A-001"]),
         ({"annee": "2024"}, ["A-001"]),
         ({"statut": "termine"}, ["A-001"]),
-        ({"statut": "en_cours"}, ["A-002"]),
-        ({"statut": "a_venir"}, ["A-003"]),
+        ({"statut": "en_execution"}, ["A-002"]),
+        ({"statut": "pas_commence"}, ["A-003"]),
         ({"recherche": "espaces VERTS"}, ["A-002"]),
         ({"recherche": "a-003"}, ["A-003"]),
     ],
@@ -185,7 +185,9 @@ def test_etat_vide(client, jeu, agent_a):
         ("-heures_reservees", ["A-001", "A-002", "A-003"]),
         ("taux", ["A-001", "A-002", "A-003"]),
         ("-taux", ["A-002", "A-001", "A-003"]),
-        ("reference", ["A-001", "A-002", "A-003"]),
+        # The contract as named: buyer, then reference.
+        ("marche", ["A-001", "A-003", "A-002"]),
+        ("statut", ["A-002", "A-003", "A-001"]),
     ],
 )
 def test_tri(client, jeu, agent_a, tri, attendu):

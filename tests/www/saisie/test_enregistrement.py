@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils.html import escape
 
 from insertion.enums import Modalite, Statut, TypeContrat
 from insertion.models import HeuresRealisees
@@ -306,7 +307,8 @@ def test_mois_hors_execution_refuse(client_agent, clause_a, connue):
     avant = mois_precedent(clause_a.lot.marche.date_debut.replace(day=1))
     reponse = _poster_heures(client_agent, clause_a, avant, connue, "10")
     assert reponse.status_code == 200
-    assert "hors de la période d&#x27;exécution du marché 2025-VOIRIE-07" in reponse.content.decode()
+    libelle = escape(clause_a.lot.marche.libelle)
+    assert f"hors de la période d&#x27;exécution du marché {libelle}" in reponse.content.decode()
     assert not HeuresRealisees.objects.filter(mois=avant).exists()
 
 

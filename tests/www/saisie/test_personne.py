@@ -145,19 +145,42 @@ def test_creer_une_personne_avec_ses_publics(client_agent, epci_a, clause_a, moi
 
 
 def test_creer_une_personne_avec_d_autres_publics(client_agent, clause_a, mois):
-    jeune, qpv = Public.objects.get(code=CodePublic.JEUNE), Public.objects.get(code=CodePublic.QPV)
+    rqth, qpv = Public.objects.get(code=CodePublic.RQTH), Public.objects.get(code=CodePublic.QPV)
     reponse = client_agent.post(
         url_personne(clause_a, mois),
         _personne(
-            date_naissance="2005-05-05", autres_publics=[jeune.pk, qpv.pk], autres_publics_debut="2025-01-01"
+            date_naissance="2005-05-05",
+            autres_publics=[rqth.pk, qpv.pk],
+            autres_publics_debut="2025-01-01",
+            referent="mission_locale",
         ),
     )
     assert _enregistrer_ses_heures(client_agent, clause_a, mois, reponse["Location"]).status_code == 302
     eligibilites = Eligibilite.objects.filter(beneficiaire__nom="Dupré").order_by("public__ordre")
-    assert [(e.public.code, e.date_debut, e.date_fin) for e in eligibilites] == [
-        (CodePublic.JEUNE, datetime.date(2025, 1, 1), None),
-        (CodePublic.QPV, datetime.date(2025, 1, 1), None),
+    assert [(e.public.code, e.date_debut, e.date_fin, e.verification) for e in eligibilites] == [
+        (CodePublic.RQTH, datetime.date(2025, 1, 1), None, "declaree"),
+        (CodePublic.QPV, datetime.date(2025, 1, 1), None, "declaree"),
     ]
+    assert eligibilites[0].beneficiaire.referent == "mission_locale"
+
+
+def test_publics_d_age_jamais_coches(client_agent, clause_a, mois):
+    """Jeune and senior are computed from the birth date: the form offers neither, and refuses them."""
+    jeune, senior = Public.objects.get(code=CodePublic.JEUNE), Public.objects.get(code=CodePublic.SENIOR)
+    page = client_agent.get(url_personne(clause_a, mois)).content.decode()
+    assert "Autres publics éligibles" in page and "quartier prioritaire" in page
+    assert jeune.libelle not in page and senior.libelle not in page
+    reponse = client_agent.post(
+        url_personne(clause_a, mois), _personne(autres_publics=[jeune.pk], autres_publics_debut="2025-01-01")
+    )
+    assert reponse.status_code == 200
+    assert "Sélectionnez un choix valide" in reponse.content.decode()
+
+
+def test_referent_inconnu_refuse(client_agent, clause_a, mois):
+    reponse = client_agent.post(url_personne(clause_a, mois), _personne(referent="ASS_AAH"))
+    assert reponse.status_code == 200
+    assert "Choisissez un référent ou prescripteur dans la liste." in reponse.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -215,12 +215,12 @@ def _volume(n):
 
 
 # Session + user, the request's savepoint and its release (ATOMIC_REQUESTS inside the test's transaction),
-# then 15 for the figures: synthesis (3), months, EPCI targets, EPCI, buyers, publics (2), modalities,
-# contracts, sex, age bands, qualifications, sorties. The page adds the years (2) and the EPCI of the filter.
+# then 16 for the figures: synthesis (3), the setting of training hours, months, EPCI targets, EPCI, buyers,
+# publics (2), modalities, contracts, sex, age bands, qualifications, sorties. The page adds the years (2) and the EPCI of the filter.
 # The session is saved again at the end (savepoint, update, release: +3) so that it ends after 30 minutes idle.
 # The page, the bilan and the JSON read the year's closing too (+1: provisional or final figures).
-REQUETES = {URL: 26, URL_JSON: 23, URL_BILAN: 23}
-REQUETES_EXPORT = 22
+REQUETES = {URL: 27, URL_JSON: 24, URL_BILAN: 24}
+REQUETES_EXPORT = 23
 
 
 @pytest.mark.parametrize("n", [10, 1000])

@@ -168,8 +168,17 @@ def test_lecteur_du_departement_json(client, petit_epci, lecteur):
     assert donnees["secret_statistique"] == {
         "seuil": 5,
         "note": NOTE,
-        "masques": ["heures_brsa", "nb_beneficiaires_brsa", "part_brsa"],  # 3 people are not BRSA
+        # 3 people are not BRSA; 2 people trained: their hours, and the hours worked, by difference
+        "masques": [
+            "heures_brsa",
+            "nb_beneficiaires_brsa",
+            "part_brsa",
+            "heures_formation",
+            "heures_travaillees",
+        ],
     }
+    # Every training hour counts (the default): the counted hours are the validated hours, shown.
+    assert donnees["heures_comptees"] == donnees["heures_validees"]
     assert donnees["nb_beneficiaires"] == 13 and donnees["heures_validees"] == 75 + 20 * 12 + 66
     assert donnees["nb_beneficiaires_brsa"] is None and donnees["heures_brsa"] is None
     for cle in ("par_sexe", "par_tranche_age", "par_qualification", "sorties"):

@@ -10,6 +10,7 @@ from django.utils.html import escape
 from insertion.enums import Modalite, Statut, TypeContrat
 from insertion.models import HeuresRealisees
 from insertion.services import LigneHeures, SaisieInvalide, enregistrer_heures
+from portail.formats import heures as formater_heures
 from tests.factories import (
     BeneficiaireFactory,
     HeuresRealiseesFactory,
@@ -40,7 +41,8 @@ def test_valider_la_selection(client, departement, clause_a):
     assert response.status_code == 302
     assert response["Location"] == url
     assert messages_de(response) == [
-        "1 ligne validée",
+        f"1 ligne validée : {choisie.beneficiaire}, mars 2026, {clause_a.lot.marche.acheteur.nom} – marché "
+        f"{clause_a.lot.marche.reference}, {formater_heures(choisie.heures)}.",
         "1 ligne ignorée : elle n'était plus en attente de validation ou a été modifiée par l'EPCI "
         "depuis l'affichage de la file : vérifiez-la à nouveau.",
     ]
@@ -103,7 +105,8 @@ def test_valider_toutes_les_lignes_filtrees(client, departement, clause_a, claus
     )
 
     assert response.status_code == 302
-    assert messages_de(response) == ["3 lignes validées"]
+    (message,) = messages_de(response)
+    assert message.startswith("3 lignes validées : ") and message.count(" ; ") == 2
     assert set(HeuresRealisees.objects.filter(statut=Statut.VALIDEES)) == set(de_a)
     de_b.refresh_from_db()
     assert de_b.statut == Statut.DECLAREES
@@ -155,7 +158,8 @@ def test_rejeter_avec_un_motif(client, departement, clause_a):
     )
 
     assert response.status_code == 302
-    assert messages_de(response) == ["2 lignes rejetées"]
+    (message,) = messages_de(response)
+    assert message.startswith("2 lignes rejetées : ") and all(str(r.beneficiaire) in message for r in lignes)
     for ligne in lignes:
         ligne.refresh_from_db()
         assert ligne.statut == Statut.REJETEES

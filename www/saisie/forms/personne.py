@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from beneficiaires import regles
-from beneficiaires.enums import NiveauQualification, Sexe
+from beneficiaires.enums import NiveauQualification, Sexe, TypeReferent
 from beneficiaires.identite import cle_identite, normaliser_nom
 from beneficiaires.selectors import autres_publics, communes_du_departement, public_brsa
 from beneficiaires.services import PeriodePublic
@@ -80,6 +80,12 @@ class PersonneForm(BootstrapForm):
         label="Niveau de qualification",
         choices=[("", "— non renseigné —"), *NiveauQualification.choices],
         required=False,
+    )
+    referent = forms.ChoiceField(
+        label="Référent ou prescripteur",
+        choices=[("", "— non renseigné —"), *TypeReferent.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choisissez un référent ou prescripteur dans la liste."},
     )
     date_entree = DateSaisieField(
         label="Date d'entrée dans le dispositif",
@@ -184,6 +190,7 @@ class PersonneForm(BootstrapForm):
             "sexe": donnees["sexe"],
             "commune": donnees.get("commune"),
             "niveau_qualification": donnees.get("niveau_qualification", ""),
+            "referent": donnees.get("referent", ""),
             "date_entree": donnees["date_entree"],
             "publics": self.publics(),
         }

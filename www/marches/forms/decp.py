@@ -1,3 +1,5 @@
+"""The DECP import form."""
+
 from django import forms
 
 TAILLE_MAX_DECP_OCTETS = 200 * 1024 * 1024
