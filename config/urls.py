@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("www.releves.urls")),
     path("", include("www.validation.urls")),
     path("", include("www.doublons.urls")),
+    path("", include("www.annees.urls")),
     path("", include("www.beneficiaires.urls")),
     # One sign-in page for the whole portal, the admin included.
     path("admin/login/", connexion_administration, name="admin_connexion"),

@@ -17,6 +17,7 @@ from simple_history.utils import bulk_update_with_history
 from beneficiaires.enums import ActionAcces
 from beneficiaires.journal import journaliser
 from beneficiaires.models import AccesDonnees, Beneficiaire, Eligibilite, Sortie
+from insertion.cloture import erreur_annees_cloturees
 from insertion.enums import Statut
 from insertion.models import HeuresRealisees
 from portail.francais import pluriel
@@ -131,6 +132,8 @@ def fusionner(*, user, gardee: Beneficiaire, absorbee: Beneficiaire) -> Benefici
         )
     )
     heures = list(HeuresRealisees.objects.select_for_update().filter(beneficiaire=absorbee))
+    if erreur := erreur_annees_cloturees({h.mois.year for h in heures}):
+        raise FusionImpossible(f"Fusion impossible : {erreur}")
     en_double = [h for h in heures if (h.clause_id, h.employeur_id, h.mois, h.modalite) in cles_gardee]
     if en_double:
         premiere = en_double[0]

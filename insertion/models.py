@@ -9,7 +9,12 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from insertion.enums import BaseJuridique, Modalite, PriseEnCompteFormation, Statut, TypeContrat
-from insertion.regles import HEURES_MAX_PAR_LIGNE, MESSAGE_HEURES_LIGNE, MESSAGE_MOTIF_REJET
+from insertion.regles import (
+    HEURES_MAX_PAR_LIGNE,
+    MESSAGE_HEURES_LIGNE,
+    MESSAGE_MOTIF_REJET,
+    MESSAGE_MOTIF_REOUVERTURE,
+)
 from insertion.releves.lecture import TAILLE_MAX_OCTETS
 from marches.enums import NatureMarche
 from portail import formats
@@ -141,6 +146,13 @@ class HeuresRealiseesQuerySet(models.QuerySet):
         if user.epci_impose_id:
             return self.filter(clause__lot__marche__epci_id=user.epci_impose_id)
         return self
+
+    def erreur_annee_cloturee(self) -> str | None:
+        """The refusal when one of these rows belongs to a closed year (for apps that may not import this
+        one: they reach the hours through a reverse relation)."""
+        from insertion.cloture import erreur_annees_cloturees  # the rule's module imports these models
+
+        return erreur_annees_cloturees(annee.year for annee in self.order_by().dates("mois", "year"))
 
 
 class HeuresRealisees(models.Model):
@@ -371,3 +383,59 @@ class ReleveEnAttente(models.Model):
 
     def __str__(self):
         return f"{self.nom} — {self.utilisateur_id}, jusqu'à {self.expire_le:%d/%m/%Y %H:%M}"
+
+
+class ClotureAnnee(models.Model):
+    """A year's hours frozen by the Département at a date: the bilan of that year is final.
+
+    One row per year, written at its first closing; a reopening empties the date and keeps its reason.
+    Every closing and reopening (who, when, why) stays in the history.
+    """
+
+    annee = models.PositiveSmallIntegerField(
+        "année",
+        unique=True,
+        error_messages={"unique": "Cette année a déjà sa clôture : rouvrez-la ou gardez-la."},
+    )
+    date_cloture = models.DateField(
+        "clôturée le", null=True, blank=True, help_text="Vide quand l'année a été rouverte."
+    )
+    cloture_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="clôturée par",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    motif_reouverture = models.TextField("motif de la réouverture", blank=True)
+    modifie_le = models.DateTimeField("modifiée le", auto_now=True)
+
+    history = HistoricalRecords(verbose_name="historique des clôtures annuelles")
+
+    class Meta:
+        verbose_name = "clôture annuelle"
+        verbose_name_plural = "clôtures annuelles"
+        ordering = ["-annee"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(annee__gte=2000, annee__lte=2100),
+                name="cloture_annee_plausible",
+                violation_error_message="L'année clôturée doit être comprise entre 2000 et 2100.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(date_cloture__isnull=False, motif_reouverture="")
+                | (models.Q(date_cloture__isnull=True) & ~models.Q(motif_reouverture="")),
+                name="cloture_annee_reouverture_motivee",
+                violation_error_message=MESSAGE_MOTIF_REOUVERTURE,
+            ),
+        ]
+
+    def __str__(self):
+        if self.date_cloture is None:
+            return f"{self.annee} — rouverte"
+        return f"{self.annee} — clôturée le {self.date_cloture:%d/%m/%Y}"
+
+    @property
+    def cloturee(self) -> bool:
+        return self.date_cloture is not None

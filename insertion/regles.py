@@ -218,3 +218,45 @@ def heures_dues(*, heures_reservees, debut: datetime.date, fin: datetime.date, j
         return None
     dues = Decimal(heures_reservees) * part_ecoulee(debut=debut, fin=fin, jour=jour)
     return dues.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+
+# --- yearly closing ----------------------------------------------------------------------------------
+
+MESSAGE_MOTIF_REOUVERTURE = "Indiquez le motif de la réouverture : il reste dans l'historique de l'année."
+MESSAGE_DATE_CLOTURE = "Indiquez la date de clôture (jj/mm/aaaa)."
+
+
+def message_annee_cloturee(*, annee: int, date_cloture: datetime.date) -> str:
+    """The refusal of every write on the hours of a closed year (grid, import, validation, merges)."""
+    return (
+        f"L'année {annee} est clôturée depuis le {date_cloture:%d/%m/%Y} : ses heures ne peuvent plus être "
+        "modifiées. Le Département peut la rouvrir."
+    )
+
+
+def erreur_date_cloture(*, annee: int, date_cloture: datetime.date | None, aujourd_hui: datetime.date):
+    """A year is closed once it has ended, at a date that has come."""
+    if date_cloture is None:
+        return MESSAGE_DATE_CLOTURE
+    if date_cloture.year <= annee:
+        return (
+            f"L'année {annee} ne peut être clôturée qu'une fois terminée : indiquez une date à partir du "
+            f"01/01/{annee + 1}."
+        )
+    if date_cloture > aujourd_hui:
+        return f"La date de clôture ne peut pas dépasser aujourd'hui ({aujourd_hui:%d/%m/%Y})."
+    return None
+
+
+def avertissement_lignes_declarees(*, annee: int, lignes: int, heures: Decimal) -> str | None:
+    """Closing a year with hours still waiting for validation needs a confirmation: they would stay unvalidated."""
+    if not lignes:
+        return None
+    pluriel = "s" if lignes > 1 else ""
+    return (
+        f"{lignes} ligne{pluriel} d'heures de {annee} ({formater_heures(heures)}) "
+        f"{'sont' if lignes > 1 else 'est'} encore déclarée{pluriel} sans être validée{pluriel} ni "
+        f"rejetée{pluriel} : une fois l'année clôturée, elle{pluriel} ne pourr{'ont' if lignes > 1 else 'a'} "
+        f"plus l'être et ne compter{'ont' if lignes > 1 else 'a'} pas dans le bilan. Cochez la confirmation "
+        "pour clôturer quand même."
+    )

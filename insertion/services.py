@@ -18,7 +18,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from beneficiaires.models import Beneficiaire
 from beneficiaires.selectors import personnes_connues
 from beneficiaires.services import NouvellePersonne, creer_beneficiaires
-from insertion import regles
+from insertion import cloture, regles
 from insertion.calibrage import CHAMPS_ENTREES, calculer
 from insertion.enums import Statut
 from insertion.models import Clause, HeuresRealisees, ReleveEnAttente
@@ -154,6 +154,10 @@ def enregistrer_heures(
             .order_by("pk")
         )
         a_supprimer = {s.pk for s in suppressions}
+        refus = cloture.refus_des_annees_cloturees(
+            mois_des_lignes=[ligne.mois for ligne in lignes], mois_supprimes=[s.mois for s in suppressions]
+        )
+        erreurs += [ErreurLigne(index, message) for index, message in refus]
 
         # Monthly totals per person, over every clause, once this submission is applied.
         totaux: dict[tuple, Decimal] = defaultdict(Decimal)
@@ -373,6 +377,8 @@ def _statuer(*, user, rangees, statut, motif, versions=None) -> list[HeuresReali
         )
         if versions is not None:
             a_traiter = [r for r in a_traiter if versions.get(r.pk) == r.modifie_le.isoformat()]
+        if erreur := cloture.erreur_annees_cloturees(r.mois.year for r in a_traiter):
+            raise SaisieInvalide([ErreurLigne(None, erreur)])
         maintenant = timezone.now()
         for rangee in a_traiter:
             rangee.statut = statut

@@ -101,6 +101,9 @@ def fusionner_entreprises(*, user, doublon: Entreprise, gardee: Entreprise) -> E
             .values_list("pk")
         )
         rangees = list(doublon.heures.select_for_update().order_by("pk"))
+        # The rule of closed years is the hours app's: asked through the hours' own queryset.
+        if erreur := doublon.heures.erreur_annee_cloturee():
+            raise FusionEntreprisesImpossible(f"Fusion impossible : {erreur}")
         memes_lignes = gardee.heures.filter(
             clause=OuterRef("clause"),
             beneficiaire=OuterRef("beneficiaire"),

@@ -14,7 +14,7 @@ from beneficiaires.models import AccesDonnees, Beneficiaire, Eligibilite, Public
 from comptes.enums import Role
 from comptes.models import User
 from insertion.enums import BaseJuridique, Modalite, Statut, TypeContrat
-from insertion.models import Clause, HeuresRealisees, Objectif, ReleveEnAttente
+from insertion.models import Clause, ClotureAnnee, HeuresRealisees, Objectif, ReleveEnAttente
 from marches.enums import EtapeSuivi, NatureMarche, TypeAcheteur, TypeIdentifiant, TypeStructure
 from marches.models import Acheteur, Entreprise, EvenementSuivi, Lot, Marche
 from territoires.enums import NatureEpci
@@ -332,3 +332,14 @@ class ReleveEnAttenteFactory(DjangoModelFactory):
     lignes = 1
     cree_le = factory.LazyFunction(timezone.now)
     expire_le = factory.LazyAttribute(lambda o: o.cree_le + datetime.timedelta(hours=1))
+
+
+class ClotureAnneeFactory(DjangoModelFactory):
+    """A year closed on 15 January of the next year by Département staff."""
+
+    class Meta:
+        model = ClotureAnnee
+
+    annee = factory.Sequence(lambda n: 2000 + n % 100)
+    date_cloture = factory.LazyAttribute(lambda o: datetime.date(o.annee + 1, 1, 15))
+    cloture_par = factory.SubFactory(UserFactory, departement=True)

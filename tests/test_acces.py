@@ -22,7 +22,14 @@ from django.contrib.contenttypes.models import ContentType
 from beneficiaires.enums import CodePublic
 from insertion.models import ParametresCalibrage, ParametresObjectif
 from portail.periodes import code_mois, mois_courant
-from tests.factories import EligibiliteFactory, EvenementSuiviFactory, ObjectifFactory, SortieFactory, public
+from tests.factories import (
+    ClotureAnneeFactory,
+    EligibiliteFactory,
+    EvenementSuiviFactory,
+    ObjectifFactory,
+    SortieFactory,
+    public,
+)
 from tests.urls_du_portail import Motif, motifs_du_portail
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +121,10 @@ ACCES = {
     # Records of the same person entered by two EPCI: the Département merges them (the merge is a POST).
     "beneficiaires/doublons/":                                  (CONNEXION, 200,       404,       404,       404,       404,       200),
     "beneficiaires/doublons/fusionner/":                        (CONNEXION, 405,       404,       404,       404,       404,       405),
+    # Closing and reopening a year: Département staff only; closing and reopening are POSTs.
+    "annees/":                                                  (CONNEXION, 200,       404,       404,       404,       404,       200),
+    "annees/cloturer/":                                         (CONNEXION, 405,       404,       404,       404,       404,       405),
+    "annees/rouvrir/":                                          (CONNEXION, 405,       404,       404,       404,       404,       405),
     "beneficiaires/<uuid:public_id>/":                          (CONNEXION, 200,       200,       404,       404,       404,       200),
     # The access log and the right of access (everything held on one person) are the Département's.
     "beneficiaires/journal/":                                   (CONNEXION, 200,       404,       404,       404,       404,       200),
@@ -233,6 +244,11 @@ def objets(epci_a, marche_a, clause_a, personne_a, agent_a):
         "beneficiaires.beneficiaire": personne_a,
         "beneficiaires.eligibilite": EligibiliteFactory(beneficiaire=personne_a),
         "beneficiaires.sortie": sortie,
+        # A closed year and a reopened one, so that the page of the years shows both its forms (not in the admin).
+        "insertion.clotureannee": ClotureAnneeFactory(annee=2024),
+        "insertion.clotureannee_rouverte": ClotureAnneeFactory(
+            annee=2023, date_cloture=None, motif_reouverture="Relevé de décembre arrivé en retard"
+        ),
     }
     manquants = {modele._meta.label_lower for modele in admin.site._registry} - set(objets)
     assert not manquants, f"Ajouter un objet de {', '.join(sorted(manquants))} à la matrice d'accès."

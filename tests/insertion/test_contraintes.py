@@ -8,6 +8,7 @@ from insertion import regles
 from insertion.enums import Modalite, Statut
 from insertion.models import (
     Clause,
+    ClotureAnnee,
     HeuresRealisees,
     Objectif,
     ParametresCalibrage,
@@ -30,6 +31,7 @@ from tests.contraintes import (
 )
 from tests.factories import (
     ClauseFactory,
+    ClotureAnneeFactory,
     EpciFactory,
     HeuresRealiseesFactory,
     ObjectifFactory,
@@ -259,6 +261,24 @@ CHECKS += [
         message=PLAFOND_SI_PLAFONNEES,
     ),
     Cas("parametres_objectif_unique_vrai", _parametres_objectif, {"unique": False}, {"unique": True}),
+    Cas("cloture_annee_plausible", ClotureAnneeFactory, {"annee": 1999}, {"annee": 2000}, id="1999"),
+    Cas("cloture_annee_plausible", ClotureAnneeFactory, {"annee": 2101}, {"annee": 2100}, id="2101"),
+    Cas(
+        "cloture_annee_reouverture_motivee",
+        ClotureAnneeFactory,
+        {"date_cloture": None},
+        {"date_cloture": None, "motif_reouverture": "Relevé de décembre arrivé en retard"},
+        id="rouverte-sans-motif",
+        message=regles.MESSAGE_MOTIF_REOUVERTURE,
+    ),
+    Cas(
+        "cloture_annee_reouverture_motivee",
+        ClotureAnneeFactory,
+        {"motif_reouverture": "Relevé de décembre arrivé en retard"},
+        {"motif_reouverture": ""},
+        id="cloturee-avec-un-motif",
+        message=regles.MESSAGE_MOTIF_REOUVERTURE,
+    ),
 ]
 
 DOUBLONS = [
@@ -270,6 +290,7 @@ DOUBLONS = [
 CHAMPS_UNIQUES = [
     ChampUnique(Clause, "lot", ClauseFactory),
     ChampUnique(ReleveEnAttente, "jeton", ReleveEnAttenteFactory),
+    ChampUnique(ClotureAnnee, "annee", ClotureAnneeFactory),
     ChampUnique(
         ParametresCalibrage,
         "nature",

@@ -67,10 +67,14 @@ def page_de_la_grille(
     siret_titulaire: str,
     recherche: str = "",
     numero=1,
+    lecture_seule: bool = False,
 ) -> PageGrille:
     """`rangees`: this month's and last month's rows, ordered by person; `personnes`: the people offered;
-    `demandees`: public ids of people just added (checked UUIDs), shown at the end of the page."""
+    `demandees`: public ids of people just added (checked UUIDs), shown at the end of the page.
+    `lecture_seule` (a month of a closed year): every row of the month read-only, nothing to fill in."""
     du_mois = [r for r in rangees if r.mois == mois]
+    if lecture_seule:
+        rangees, demandees = du_mois, []
     deja_la = {r.beneficiaire_id for r in du_mois}
     proposees = {str(p.public_id) for p in personnes}
     demandees = [i for i in dict.fromkeys(demandees) if i in proposees][:PERSONNES_RETENUES_PAR_CLAUSE]
@@ -79,10 +83,11 @@ def page_de_la_grille(
     demandees = [i for i in demandees if i not in public_ids_du_mois]
     a_part = set(demandees)
 
-    lignes = [
-        _Ligne(r, verrouillee=True) for r in du_mois if regles.ligne_verrouillee(statut=r.statut, user=user)
-    ]
-    lignes += [_Ligne(r) for r in du_mois if not regles.ligne_verrouillee(statut=r.statut, user=user)]
+    def verrouillee(rangee) -> bool:
+        return lecture_seule or regles.ligne_verrouillee(statut=rangee.statut, user=user)
+
+    lignes = [_Ligne(r, verrouillee=True) for r in du_mois if verrouillee(r)]
+    lignes += [_Ligne(r) for r in du_mois if not verrouillee(r)]
     demandees_reprises = {}  # public id → their rows of last month
     for r in rangees:
         if r.mois == mois or r.beneficiaire_id in deja_la:
@@ -110,7 +115,8 @@ def page_de_la_grille(
             initial += [_reprise(r) for r in demandees_reprises[identifiant]]
         else:
             initial.append({"beneficiaire": identifiant, "siret_employeur": siret_titulaire})
-    initial += [{"siret_employeur": siret_titulaire} for _ in range(LIGNES_VIDES)]
+    if not lecture_seule:
+        initial += [{"siret_employeur": siret_titulaire} for _ in range(LIGNES_VIDES)]
     return PageGrille(
         page=page,
         recherche=recherche,

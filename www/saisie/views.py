@@ -18,6 +18,7 @@ from beneficiaires.selectors import (
     rechercher_personnes,
 )
 from insertion import regles
+from insertion.cloture import messages_annees_cloturees
 from insertion.enums import Statut
 from insertion.selectors import (
     clauses_a_choisir,
@@ -169,6 +170,19 @@ def choisir(request):
     )
 
 
+def _annee_cloturee(mois_date) -> str:
+    """The refusal when the month's year is closed (its grid is read-only), or ""."""
+    return messages_annees_cloturees([mois_date.year]).get(mois_date.year, "")
+
+
+def _vers_la_grille_cloturee(request, clause, mois_date):
+    """No one is added to the grid of a closed year: back to the grid, with the reason; None otherwise."""
+    if refus := _annee_cloturee(mois_date):
+        messages.error(request, refus)
+        return redirect(_url_grille(clause, mois_date))
+    return None
+
+
 @utilisateur_ou_404("peut_declarer")
 def grille(request, clause_pk, mois):
     user = request.user
@@ -178,8 +192,14 @@ def grille(request, clause_pk, mois):
         return redirect(_url_grille(clause, mois_date))
 
     rangees = rangees_de_la_grille(clause=clause, mois=mois_date)
+    # A month of a closed year is shown read-only, with the reason.
+    annee_cloturee = _annee_cloturee(mois_date)
     modifiables = [
-        r for r in rangees if r.mois == mois_date and not regles.ligne_verrouillee(statut=r.statut, user=user)
+        r
+        for r in rangees
+        if r.mois == mois_date
+        and not annee_cloturee
+        and not regles.ligne_verrouillee(statut=r.statut, user=user)
     ]
     retenues = _uuids(_personnes_retenues(request, clause))
     personnes = personnes_proposees(user=user, clause=clause, public_ids=retenues)
@@ -217,8 +237,12 @@ def grille(request, clause_pk, mois):
         siret_titulaire=titulaire.siret if titulaire and titulaire.siret else "",
         recherche=request.GET.get("q", ""),
         numero=request.GET.get("page", 1),
+        lecture_seule=bool(annee_cloturee),
     )
     ici = _parametres_de_page(page)
+    if request.method == "POST" and annee_cloturee:
+        messages.error(request, annee_cloturee)
+        return redirect(_url_grille(clause, mois_date, **ici))
 
     erreurs_generales, confirmation_requise = [], False
     if request.method == "POST":
@@ -296,6 +320,7 @@ def grille(request, clause_pk, mois):
             "libelle_suivant": libelle_mois(suivant),
             "avertissement_periode": _avertissement_periode(marche=marche, mois=mois_date),
             "verrouillees": page.verrouillees,
+            "annee_cloturee": annee_cloturee,
             "page": page,
             "url_pages": _url_grille(clause, mois_date, **({"q": page.recherche} if page.recherche else {})),
             "url_envoi": _url_grille(clause, mois_date, **ici),
@@ -353,6 +378,8 @@ def ajouter_personne(request, clause_pk, mois):
     user = request.user
     clause = get_clause_for_user(user=user, pk=clause_pk)
     mois_date = _mois_ou_404(mois)
+    if refus := _vers_la_grille_cloturee(request, clause, mois_date):
+        return refus
     form = PersonneForm(request.POST or None, mois=mois_date)
     proches = []
     if request.method == "POST" and form.is_valid():
@@ -421,6 +448,8 @@ def reprendre_personne(request, clause_pk, mois):
     mois_date = _mois_ou_404(mois)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    if refus := _vers_la_grille_cloturee(request, clause, mois_date):
+        return refus
     personne = get_personne_a_reprendre_for_user(user=user, public_id=request.POST.get("personne", ""))
     return _reprendre(
         request,

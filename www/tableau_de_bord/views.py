@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from insertion.cloture import cloture_de
 from insertion.indicateurs.chiffres import Chiffres, calculer_chiffres, nb_mois_ecoules
 from insertion.indicateurs.requetes import Perimetre, annees_disponibles, perimetre_pour
 from marches.selectors import epci_du_territoire, epci_par_siren
@@ -146,6 +147,8 @@ def _contexte(request, demande: Demande, chiffres: Chiffres, tables: dict) -> di
         progression = None
     parametres = demande.parametres(request.user)
     return {
+        # None while the year is open: its figures are provisional.
+        "cloture": cloture_de(demande.perimetre.annee),
         "secret": _secret(chiffres),
         "progression_masquee": isinstance(synthese.progression, Masque),
         "annee": str(demande.perimetre.annee),
@@ -275,9 +278,13 @@ def _secret_json(chiffres: Chiffres) -> dict | None:
 def en_json(demande: Demande, chiffres: Chiffres) -> dict:
     s = chiffres.synthese
     epci = demande.perimetre.epci
+    cloture = cloture_de(demande.perimetre.annee)
     return {
         "secret_statistique": _secret_json(chiffres),
         "annee": demande.perimetre.annee,
+        # A closed year's figures are final; an open year's are provisional.
+        "definitif": cloture is not None,
+        "cloture_le": cloture.date_cloture.isoformat() if cloture else None,
         "perimetre": {
             "libelle": demande.libelle,
             "epci": {"siren": epci.siren, "nom": epci.nom} if epci else None,

@@ -12,6 +12,7 @@ from insertion.enums import Statut
 from marches.models import Marche
 from marches.selectors import epci_des_marches, marches_designes
 from portail.formulaires import habiller
+from portail.periodes import ANNEE_MAX, ANNEE_MIN
 from territoires.models import Epci
 
 TOUS_STATUTS = "tous"
@@ -30,6 +31,15 @@ class FileValidationFilter(django_filters.FilterSet):
         input_formats=["%Y-%m", "%m/%Y"],
         widget=forms.DateInput(format="%Y-%m", attrs={"type": "month", "placeholder": "AAAA-MM"}),
         error_messages={"invalid": "Indiquez un mois au format AAAA-MM, par exemple 2026-03."},
+    )
+    annee = django_filters.NumberFilter(
+        label="Année",
+        field_name="mois__year",
+        min_value=ANNEE_MIN,
+        decimal_places=0,
+        max_value=ANNEE_MAX,
+        widget=forms.NumberInput(attrs={"placeholder": "AAAA"}),
+        error_messages={"invalid": "Indiquez une année sur quatre chiffres, par exemple 2026."},
     )
     marche = django_filters.ModelChoiceFilter(
         label="Marché",

@@ -1,6 +1,7 @@
 """Actions of the Département's validation queue: validate or reject the selection, or every filtered row."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from insertion import regles
 from insertion.enums import Statut
@@ -8,6 +9,18 @@ from portail.formats import nombre
 
 # "Valider toutes les lignes filtrées" works on at most this many rows, in one transaction.
 LIMITE_LIGNES_FILTREES = 1000
+
+
+class LignesChoisiesField(forms.ModelMultipleChoiceField):
+    """Rows by pk: a value beyond the database's integers is an invalid selection, not a server error."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not (str(pk).isascii() and str(pk).isdigit() and int(pk) < 2**63):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
 
 
 class ActionsFileForm(forms.Form):
@@ -19,7 +32,7 @@ class ActionsFileForm(forms.Form):
     action = forms.ChoiceField(
         label="Action", choices=[(VALIDER, "Valider la sélection"), (REJETER, "Rejeter la sélection")]
     )
-    selection = forms.ModelMultipleChoiceField(
+    selection = LignesChoisiesField(
         label="Lignes sélectionnées",
         queryset=None,
         required=False,
