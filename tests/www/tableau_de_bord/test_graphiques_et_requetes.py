@@ -216,9 +216,11 @@ def _volume(n):
 
 # Session + user, the request's savepoint and its release (ATOMIC_REQUESTS inside the test's transaction),
 # then 16 for the figures: synthesis (3), the setting of training hours, months, EPCI targets, EPCI, buyers,
-# publics (2), modalities, contracts, sex, age bands, qualifications, sorties. The page adds the years (2) and the EPCI of the filter.
+# publics (2), modalities, contracts, sex, age bands, qualifications, sorties, and 3 for steering: the clauses of
+# the year (reserved hours of the year), last year's months and people (the validation rate of the projection
+# is read for the current year only). The page adds the years (2) and the EPCI of the filter.
 # The session is saved again at the end (savepoint, update, release: +3) so that it ends after 30 minutes idle.
-REQUETES = {URL: 26, URL_JSON: 23, URL_BILAN: 23}
+REQUETES = {URL: 29, URL_JSON: 26, URL_BILAN: 26}
 
 
 @pytest.mark.parametrize("n", [10, 1000])
