@@ -62,7 +62,8 @@ def completer(chiffres, *, user, jour: datetime.date, parametres):
             user=user,
             perimetre=perimetre,
             fin_rythme=projection.fin_rythme(jour),
-            debut_reste=projection.debut_reste(jour),
+            # within the year: the hours recorded for those months are among the year's
+            debut_reste=max(projection.debut_reste(jour), perimetre.debut),
         )
     )
     synthese = chiffres.synthese
