@@ -40,7 +40,7 @@ METHODE = (
     "restent dues jusqu'à la fin de l'année (heures réservées réparties sur sa période d'exécution), au rythme "
     "qu'il a tenu jusqu'à la fin de l'avant-dernier mois (le dernier mois est souvent déclaré en retard ; "
     "rythme 1 pour un marché qui vient de commencer). "
-    "La fourchette basse retient 75 % de ces rythmes et 90 % du taux de validation, la haute 125 % des "
+    "La fourchette basse retient 75\u00a0% de ces rythmes et 90\u00a0% du taux de validation, la haute 125\u00a0% des "
     "rythmes (au plus 1,5) et la validation de toutes les heures déclarées."
 )
 
