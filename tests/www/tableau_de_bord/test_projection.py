@@ -3,13 +3,14 @@ reconciled, table of contents — on the page and in the JSON, for the day the t
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from insertion.indicateurs.chiffres import calculer_chiffres
 from insertion.indicateurs.requetes import Perimetre
-from tests.factories import UserFactory
+from tests.factories import BeneficiaireFactory, ClauseFactory, HeuresRealiseesFactory, UserFactory
 from tests.www.tableau_de_bord.aides import NBSP, URL, URL_BILAN, URL_JSON, donnees_json, get, html
 from tests.www.tableau_de_bord.test_graphiques_et_requetes import REQUETES, _volume
 
@@ -165,3 +166,32 @@ def test_nombre_de_requetes_de_l_annee_en_cours_independant_du_volume(
     client.force_login(UserFactory(departement=True))
     with django_assert_num_queries(REQUETES[url] + 1):
         assert client.get(url, {"annee": 2025}).status_code == 200
+
+
+def test_lecteur_annee_precedente_masquee_sous_le_seuil(client, en_2025):
+    """6 people in 2025 (shown to a reader), 2 in 2024: last year's figures are masked, not this year's."""
+    clause = ClauseFactory(
+        lot__marche__date_debut=datetime.date(2024, 1, 1),
+        lot__marche__date_fin=datetime.date(2026, 12, 31),
+        heures_reservees=Decimal(3000),
+    )
+    for personne in BeneficiaireFactory.create_batch(6, date_entree=datetime.date(2024, 1, 1)):
+        HeuresRealiseesFactory(
+            clause=clause, beneficiaire=personne, mois=datetime.date(2025, 3, 1), heures=20, validees=True
+        )
+    for personne in BeneficiaireFactory.create_batch(2, date_entree=datetime.date(2024, 1, 1)):
+        HeuresRealiseesFactory(
+            clause=clause, beneficiaire=personne, mois=datetime.date(2024, 3, 1), heures=30, validees=True
+        )
+    lecteur = UserFactory(lecteur=True)
+    donnees = donnees_json(client, lecteur)
+    assert donnees["heures_validees"] == 120 and donnees["projection"]["centrale"] > 120
+    assert donnees["annee_precedente"]["heures_validees"] is None
+    assert "heures_validees_n1" in donnees["secret_statistique"]["masques"]
+    assert all(ligne["cumul_validees_n1"] is None for ligne in donnees["par_mois"])
+    # 3 000 h over 1 096 days (2024 has 366): 3 000 × 365 / 1 096 = 999.09 h in 2025
+    assert donnees["heures_reservees_annee"] == 999
+    # The Département sees them.
+    assert donnees_json(client, UserFactory(departement=True))["annee_precedente"]["heures_validees"] == 60
+    page = html(get(client, lecteur, URL))
+    assert 'class="ligne-n1"' not in page
