@@ -9,10 +9,13 @@ import pytest
 from django.utils import timezone
 
 from insertion.indicateurs.chiffres import calculer_chiffres
+from insertion.indicateurs.projection import Projection
 from insertion.indicateurs.requetes import Perimetre
+from portail.formats import Masque
 from tests.factories import BeneficiaireFactory, ClauseFactory, HeuresRealiseesFactory, UserFactory
 from tests.www.tableau_de_bord.aides import NBSP, URL, URL_BILAN, URL_JSON, donnees_json, get, html
 from tests.www.tableau_de_bord.test_graphiques_et_requetes import REQUETES, _volume
+from www.tableau_de_bord import graphiques
 
 pytestmark = pytest.mark.django_db
 JOUR = datetime.date(2025, 8, 20)  # 2025 is the current year: pace up to 30/06, expected hours from 01/07
@@ -195,3 +198,39 @@ def test_lecteur_annee_precedente_masquee_sous_le_seuil(client, en_2025):
     assert donnees_json(client, UserFactory(departement=True))["annee_precedente"]["heures_validees"] == 60
     page = html(get(client, lecteur, URL))
     assert 'class="ligne-n1"' not in page
+
+
+def test_geometrie_de_la_bande_et_des_courbes_ajoutees():
+    prevue = Projection(basse=Decimal(700), centrale=Decimal(900), haute=Decimal(1100))
+    courbe = graphiques.courbe_cumulee(
+        cumuls=[Decimal(100 * n) for n in range(1, 13)],
+        objectif=1000,
+        nb_mois=3,
+        cumuls_avec_declarees=[Decimal(100 * n + 50) for n in range(1, 13)],
+        cumuls_n1=[Decimal(80 * n) for n in range(1, 13)],
+        projection=prevue,
+    )
+    # max(1 100, 1 000, 960…) × 1,05 = 1 155 → step 250, top 1 250: y = 284 − 260 × v / 1 250.
+    assert courbe.bande.depart == courbe.points[-1]  # from March, the last month drawn
+    assert (courbe.bande.x, courbe.bande.basse_y, courbe.bande.centrale_y, courbe.bande.haute_y) == (
+        624.0,
+        138.4,
+        96.8,
+        55.2,
+    )
+    assert courbe.bande.polygone == "177.3,221.6 624.0,55.2 624.0,138.4"
+    assert len(courbe.points_declarees) == 3 and len(courbe.points_n1) == 12
+    assert courbe.points_declarees[0].y == 252.8  # 150 h
+    assert (
+        f"Projection au 31 décembre : de 700{NBSP}h à 1{NBSP}100{NBSP}h, 900{NBSP}h au centre."
+        in courbe.description
+    )
+    # A masked projection or last year's curve is not drawn.
+    masquee = graphiques.courbe_cumulee(
+        cumuls=[Decimal(100)] * 12,
+        objectif=1000,
+        nb_mois=3,
+        cumuls_n1=[Masque("secret")] * 12,
+        projection=Masque("secret"),
+    )
+    assert masquee.bande is None and masquee.points_n1 == []
