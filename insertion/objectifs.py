@@ -57,7 +57,9 @@ def enregistrer_objectifs(
             raise ObjectifsInvalides(erreur)
     with transaction.atomic():
         portee = Q(epci_id__in=[pk for pk in voulus if pk is not None]) | Q(epci__isnull=True)
-        existants = {o.epci_id: o for o in Objectif.objects.select_for_update(of=("self",)).filter(portee, annee=annee)}
+        existants = {
+            o.epci_id: o for o in Objectif.objects.select_for_update(of=("self",)).filter(portee, annee=annee)
+        }
         a_creer, a_modifier, a_supprimer = [], [], []
         for epci_id, heures in voulus.items():
             objectif = existants.get(epci_id)

@@ -8,7 +8,7 @@ For readers, `secret.masquer_chiffres` then replaces the figures that would reve
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -17,13 +17,15 @@ from django.utils import timezone
 from beneficiaires.enums import CategorieSortie, NiveauQualification, Sexe
 from insertion import regles
 from insertion.enums import Modalite
-from insertion.indicateurs import matrices, requetes, secret, secret_croise
+from insertion.indicateurs import matrices, pilotage, requetes, secret, secret_croise
+from insertion.indicateurs.projection import Projection
 from insertion.indicateurs.requetes import SANS_EPCI, TRANCHES_AGE, Perimetre
 from insertion.selectors import parametres_objectif, taux_realisation
 from portail.formats import Masque
 
 HEURES_PAR_ETP = Decimal(1607)
 NON_RENSEIGNE = "non renseigné"
+A_LIRE = object()  # the training-hours setting, not read yet
 
 Heures = Decimal | Masque
 Effectif = int | Masque
@@ -52,6 +54,15 @@ class Synthese:
     heures_comptees: Heures | None = None
     regle_formation: str = ""  # how training hours count, in words
     formation_toutes_comptees: bool = True  # counted hours = validated hours whatever the data
+    # Reserved hours of the year (each clause's spread pro rata of days); `heures_reservees` is the lifetime
+    # figure of the same contracts.
+    heures_reservees_annee: Decimal | None = None
+    # Last year at the same date: validated hours of N-1 worked from January to `mois_comparaison` (N-1).
+    heures_validees_n1: Heures | None = None
+    mois_comparaison: datetime.date | None = None
+    nb_beneficiaires_n1: int = 0  # not shown: for the statistical secret of the N-1 figures
+    # Counted hours at 31 December (`projection.Projection`), current year only.
+    projection: "Projection | Masque | None" = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,8 @@ class LigneMois:
     cumul_validees: Heures
     part_objectif: Taux  # of the counted hours, cumulated
     cumul_comptees: Heures | None = None
+    cumul_avec_declarees: Heures | None = None  # validated and awaiting validation, cumulated
+    cumul_validees_n1: Heures | None = None  # the same month of last year
 
 
 @dataclass(frozen=True)
@@ -157,6 +170,8 @@ class Chiffres:
     par_qualification: list[LigneRepartition]
     sorties: list[LigneRepartition]
     seuil_secret: int | None = None  # set when the statistical secret was applied (readers)
+    # SIREN -> (name, target) of every EPCI with a target for the year (the reconciliation of targets).
+    objectifs_epci: dict = field(default_factory=dict)
 
 
 def part(valeur, total) -> Decimal | None:
@@ -201,6 +216,7 @@ def _par_mois(lignes: dict, *, annee: int, objectif: int | None, parametres) -> 
     """Twelve months of the year, with the cumulative validated hours and the cumulative counted hours (the
     rule applied to the hours worked and trained since January)."""
     cumul = Decimal(0)
+    cumul_declarees = Decimal(0)
     cumul_formation = Decimal(0)
     resultat = []
     for numero in range(1, 13):
@@ -208,6 +224,7 @@ def _par_mois(lignes: dict, *, annee: int, objectif: int | None, parametres) -> 
         ligne = lignes.get(mois, {})
         validees = ligne.get("heures_validees", Decimal(0))
         cumul += validees
+        cumul_declarees += ligne.get("heures_declarees", Decimal(0))
         cumul_formation += ligne.get("heures_formation", Decimal(0))
         comptees = _comptees({"heures_validees": cumul, "heures_formation": cumul_formation}, parametres)
         resultat.append(
@@ -218,6 +235,7 @@ def _par_mois(lignes: dict, *, annee: int, objectif: int | None, parametres) -> 
                 cumul_validees=cumul,
                 part_objectif=part(comptees, objectif),
                 cumul_comptees=comptees,
+                cumul_avec_declarees=cumul + cumul_declarees,
             )
         )
     return resultat
@@ -275,11 +293,20 @@ def _repartition(lignes: list[dict], *, cle: str, choix) -> list[LigneRepartitio
     return [LigneRepartition(*colonnes) for colonnes in _completer(lignes, cle=cle, choix=choix)]
 
 
-def calculer_chiffres(*, user, perimetre: Perimetre) -> Chiffres:
+def calculer_chiffres(*, user, perimetre: Perimetre, jour: datetime.date | None = None) -> Chiffres:
     """The figures of the dashboard for a scope and a year, in a fixed number of queries; for readers, with
     the statistical secret applied, checked against every other scope (the breakdowns EPCI by EPCI, and
-    on an EPCI's dashboard the Département's raw figures: a fixed number of queries more)."""
-    chiffres = _chiffres_bruts(user=user, perimetre=perimetre)
+    on an EPCI's dashboard the Département's raw figures: a fixed number of queries more).
+
+    `jour`: the day the figures are read at (today by default): the projection, last year at the same date."""
+    jour = jour or timezone.localdate()
+    parametres = parametres_objectif()
+    chiffres = pilotage.completer(
+        _chiffres_bruts(user=user, perimetre=perimetre, parametres=parametres),
+        user=user,
+        jour=jour,
+        parametres=parametres,
+    )
     if user.voit_donnees_personnelles:  # Département staff, and clerks who see their EPCI's people anyway
         return chiffres
     seuil = settings.SEUIL_SECRET_STATISTIQUE
@@ -295,10 +322,10 @@ def calculer_chiffres(*, user, perimetre: Perimetre) -> Chiffres:
     return secret.masquer_chiffres(chiffres, seuil=seuil, croise=croise)
 
 
-def _chiffres_bruts(*, user, perimetre: Perimetre) -> Chiffres:
+def _chiffres_bruts(*, user, perimetre: Perimetre, parametres=A_LIRE) -> Chiffres:
     """Every figure, before the statistical secret; `user=None`: the whole Département's rows."""
     objectif = requetes.objectif(perimetre=perimetre)
-    parametres = parametres_objectif()
+    parametres = parametres_objectif() if parametres is A_LIRE else parametres
     synthese = _synthese(
         requetes.totaux(user=user, perimetre=perimetre),
         annee=perimetre.annee,
@@ -306,6 +333,7 @@ def _chiffres_bruts(*, user, perimetre: Perimetre) -> Chiffres:
         parametres=parametres,
     )
     validees = synthese.heures_validees
+    objectifs_epci = requetes.objectifs_des_epci(annee=perimetre.annee)
     par_mois = _par_mois(
         requetes.heures_par_mois(user=user, perimetre=perimetre),
         annee=perimetre.annee,
@@ -314,7 +342,7 @@ def _chiffres_bruts(*, user, perimetre: Perimetre) -> Chiffres:
     )
     par_epci = _par_epci(
         requetes.par_epci(user=user, perimetre=perimetre),
-        objectifs=requetes.objectifs_des_epci(annee=perimetre.annee),
+        objectifs={siren: heures for siren, (_, heures) in objectifs_epci.items()},
         validees=validees,
         parametres=parametres,
     )
@@ -361,6 +389,7 @@ def _chiffres_bruts(*, user, perimetre: Perimetre) -> Chiffres:
             cle="categorie",
             choix=CategorieSortie.choices,
         ),
+        objectifs_epci=objectifs_epci,
     )
     return chiffres
 

@@ -177,9 +177,14 @@ def objectif(*, perimetre: Perimetre) -> int | None:
     )
 
 
-def objectifs_des_epci(*, annee: int) -> dict[str, int]:
-    """SIREN -> target of each EPCI that has one for the year."""
-    return dict(Objectif.objects.filter(annee=annee, epci__isnull=False).values_list("epci__siren", "heures"))
+def objectifs_des_epci(*, annee: int) -> dict[str, tuple[str, int]]:
+    """SIREN -> (name, target) of each EPCI that has one for the year, by name."""
+    return {
+        siren: (nom, heures)
+        for siren, nom, heures in Objectif.objects.filter(annee=annee, epci__isnull=False)
+        .order_by("epci__nom")
+        .values_list("epci__siren", "epci__nom", "heures")
+    }
 
 
 def heures_par_mois(*, user, perimetre: Perimetre) -> dict[datetime.date, dict]:
@@ -382,3 +387,48 @@ def annees_disponibles(*, user, annee_demandee: int | None = None) -> list[int]:
     if annee_demandee:
         annees.add(annee_demandee)
     return sorted(annees, reverse=True)
+
+
+def _somme_clause(statut, **filtre):
+    return Coalesce(Sum("heures__heures", filter=Q(heures__statut=statut, **filtre)), ZERO)
+
+
+def contrats_de_l_annee(*, user, perimetre: Perimetre, fin_rythme: datetime.date, debut_reste: datetime.date):
+    """Clauses of the contracts in execution during the year (one query): reserved hours, execution dates,
+    and for the projection their validated and declared hours up to `fin_rythme` (since the start) and from
+    `debut_reste` to 31 December."""
+    marches = marches_du_perimetre(user=user, perimetre=perimetre)
+    reste = {"heures__mois__gte": debut_reste, "heures__mois__lte": perimetre.fin}
+    return list(
+        Clause.objects.filter(lot__marche__in=marches)
+        .values(
+            "pk",
+            "heures_reservees",
+            debut=F("lot__marche__date_debut"),
+            fin=F("lot__marche__date_fin"),
+        )
+        .annotate(
+            validees_avant=_somme_clause(Statut.VALIDEES, heures__mois__lte=fin_rythme),
+            declarees_avant=_somme_clause(Statut.DECLAREES, heures__mois__lte=fin_rythme),
+            validees_reste=_somme_clause(Statut.VALIDEES, **reste),
+            declarees_reste=_somme_clause(Statut.DECLAREES, **reste),
+        )
+        .order_by("pk")
+    )
+
+
+def taux_validation(*, user, perimetre: Perimetre, jour: datetime.date) -> Decimal | None:
+    """Validated ÷ (validated + rejected) hours worked in the twelve months up to `jour` (one query);
+    None without any decided hour."""
+    debut = datetime.date(jour.year - 1, jour.month, 1)
+    rangees = _heures(user).filter(mois__gt=debut, mois__lte=jour)
+    if perimetre.epci is not None:
+        rangees = rangees.filter(clause__lot__marche__epci=perimetre.epci)
+    sommes = rangees.aggregate(validees=_somme(Statut.VALIDEES), rejetees=_somme(Statut.REJETEES))
+    decidees = sommes["validees"] + sommes["rejetees"]
+    return sommes["validees"] / decidees if decidees else None
+
+
+def personnes_de_l_annee(*, user, perimetre: Perimetre) -> int:
+    """People with validated hours in the scope and year (one query)."""
+    return heures_du_perimetre(user=user, perimetre=perimetre).aggregate(nb=_nb_personnes())["nb"]

@@ -19,7 +19,10 @@ page, the bilan, the exports and the JSON all show the same masked figures.
   worked of the summary are too, and — unless every training hour counts — the counted hours, the
   progression and the remaining hours (of the summary, of the months), which would give them back. An EPCI's
   progression is masked likewise where its own training hours are (the EPCI × modality table of
-  `secret_croise`).
+  `secret_croise`). The projection (of counted hours) goes with the counted hours.
+- The projection and the reserved hours of the year are totals over contracts: the projection is masked
+  only with the whole scope (or the counted hours), reserved hours never. Last year's curve and figure at
+  the same date are masked when last year's scope counts 1..seuil-1 people.
 
 For readers of an EPCI's dashboard, `secret_croise` gives the states of its breakdowns of people, so
 that they cannot be recovered from the Département's figures either. Differences across years are not
@@ -156,15 +159,27 @@ CHAMPS = {
             "heures_formation",
             "heures_travaillees",
             "heures_comptees",
+            "projection",
+            "heures_validees_n1",
         ),
     ),
     "brsa": (("nb_beneficiaires_brsa",), ("heures_brsa", "part_brsa")),
     "formation": ((), ("heures_formation", "heures_travaillees")),
-    "comptees": ((), ("heures_comptees", "progression", "heures_restantes")),
+    "comptees": ((), ("heures_comptees", "progression", "heures_restantes", "projection")),
+    "annee_precedente": ((), ("heures_validees_n1",)),
     "par_mois": (
         (),
-        ("heures_validees", "heures_declarees", "cumul_validees", "part_objectif", "cumul_comptees"),
+        (
+            "heures_validees",
+            "heures_declarees",
+            "cumul_validees",
+            "part_objectif",
+            "cumul_comptees",
+            "cumul_avec_declarees",
+            "cumul_validees_n1",
+        ),
     ),
+    "par_mois_n1": ((), ("cumul_validees_n1",)),
     "par_mois_comptees": ((), ("part_objectif", "cumul_comptees")),
     "par_epci": (
         ("nb_beneficiaires",),
@@ -266,6 +281,14 @@ def _masquer_formation(chiffres, etats_modalites, *, seuil: int, croise=None) ->
     return {"synthese": synthese, "par_mois": par_mois, "par_epci": par_epci}
 
 
+def _masquer_annee_precedente(synthese, par_mois, *, seuil: int):
+    """Last year's figures (curve, same date) masked when last year's scope counts 1..seuil-1 people, as
+    its own dashboard would show them."""
+    etat = SECONDAIRE if 0 < synthese.nb_beneficiaires_n1 < seuil else None
+    synthese = _masquer(synthese, etat, seuil=seuil, autres=CHAMPS["annee_precedente"][1])
+    return synthese, _appliquer(par_mois, [etat] * len(par_mois), "par_mois_n1", seuil=seuil)
+
+
 def masquer_chiffres(chiffres, *, seuil: int, croise=None):
     """The figures of `chiffres.calculer_chiffres` as a reader may see them (see the module's docstring).
 
@@ -338,10 +361,13 @@ def masquer_chiffres(chiffres, *, seuil: int, croise=None):
         croise=croise,
     )
     epci = formation.get("par_epci", _appliquer(epci, etats_epci, "par_epci", seuil=seuil))
+    synthese, par_mois = _masquer_annee_precedente(
+        formation["synthese"], formation.get("par_mois", chiffres.par_mois), seuil=seuil
+    )
     return replace(
         chiffres,
-        synthese=formation["synthese"],
-        par_mois=formation.get("par_mois", chiffres.par_mois),
+        synthese=synthese,
+        par_mois=par_mois,
         par_epci=_montrees_d_abord(epci, etats_epci),
         par_acheteur=_montrees_d_abord(
             _appliquer(acheteurs, etats_acheteurs, "par_acheteur", seuil=seuil), etats_acheteurs

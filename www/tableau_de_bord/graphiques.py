@@ -55,9 +55,26 @@ class Point:
     libelle: str
 
 
+@dataclass(frozen=True)
+class Bande:
+    """The projection at 31 December: a fan from the last month drawn to the low and high ends in December,
+    the central value as a dashed line."""
+
+    depart: Point
+    basse_y: float
+    centrale_y: float
+    haute_y: float
+    x: float
+
+    @property
+    def polygone(self) -> str:
+        return f"{self.depart.x:.1f},{self.depart.y:.1f} {self.x:.1f},{self.haute_y:.1f} {self.x:.1f},{self.basse_y:.1f}"
+
+
 @dataclass
 class Courbe:
-    """Cumulative hours month by month, with the year's target as a horizontal line."""
+    """Cumulative hours month by month, with the year's target as a horizontal line; optionally the hours
+    awaiting validation on top, last year's curve and the projection band."""
 
     largeur: int
     hauteur: int
@@ -72,10 +89,25 @@ class Courbe:
     objectif_libelle: str
     description: str
     masquee: bool = False  # statistical secret: the line is not drawn
+    points_declarees: list[Point] = field(default_factory=list)
+    points_n1: list[Point] = field(default_factory=list)
+    bande: Bande | None = None
+
+    @staticmethod
+    def _trace(points) -> str:
+        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in points)
 
     @property
     def trace(self) -> str:
-        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+        return self._trace(self.points)
+
+    @property
+    def trace_declarees(self) -> str:
+        return self._trace(self.points_declarees)
+
+    @property
+    def trace_n1(self) -> str:
+        return self._trace(self.points_n1)
 
     @property
     def x_graduations(self) -> float:
@@ -91,14 +123,38 @@ class Courbe:
         return self.bas + 22
 
 
-def courbe_cumulee(*, cumuls: list, objectif, nb_mois: int = 12, hauteur: int = 320) -> Courbe:
-    """`cumuls`: the twelve cumulative values; only the first `nb_mois` are drawn (months not yet over)."""
+def _montrable(valeurs) -> bool:
+    return bool(valeurs) and not any(v is None or isinstance(v, Masque) for v in valeurs)
+
+
+def courbe_cumulee(
+    *,
+    cumuls: list,
+    objectif,
+    nb_mois: int = 12,
+    hauteur: int = 320,
+    cumuls_avec_declarees: list | None = None,
+    cumuls_n1: list | None = None,
+    projection=None,
+) -> Courbe:
+    """`cumuls`: the twelve cumulative values; only the first `nb_mois` are drawn (months begun).
+
+    `cumuls_avec_declarees`: validated plus awaiting validation, drawn over the same months; `cumuls_n1`:
+    last year's twelve months; `projection`: its `basse`, `centrale`, `haute` at 31 December, drawn from the
+    last month drawn. A masked series is not drawn."""
     gauche, droite, haut, bas = 78.0, LARGEUR - 16.0, 24.0, hauteur - 36.0
     masquee = any(isinstance(v, Masque) for v in cumuls[:nb_mois])
     if masquee:
         nb_mois = 0
     valeurs = [float(v) for v in cumuls[:nb_mois]]
-    maximum = max([*valeurs, float(objectif or 0), 0.0]) * 1.05  # room above the highest line
+    declarees = cumuls_avec_declarees[:nb_mois] if cumuls_avec_declarees else []
+    declarees = [float(v) for v in declarees] if _montrable(declarees) else []
+    n1 = [float(v) for v in cumuls_n1] if cumuls_n1 and _montrable(cumuls_n1) else []
+    bornes = []
+    if projection is not None and not isinstance(projection, Masque) and valeurs:
+        bornes = [float(projection.basse), float(projection.centrale), float(projection.haute)]
+    # room above the highest line
+    maximum = max([*valeurs, *declarees, *n1, *bornes, float(objectif or 0), 0.0]) * 1.05
     pas = pas_lisible(maximum)
     sommet = math.ceil(maximum / pas) * pas if maximum else pas * 4
 
@@ -118,6 +174,22 @@ def courbe_cumulee(*, cumuls: list, objectif, nb_mois: int = 12, hauteur: int = 
         Graduation(round(y(pas * n), 1), formats.heures(Decimal(str(pas * n))))
         for n in range(int(sommet // pas) + 1)
     ]
+    points_declarees = [
+        Point(
+            round(x(i), 1),
+            round(y(v), 1),
+            f"{MOIS_COURTS[i]} : {formats.heures(Decimal(str(v)))} validées ou en attente de validation",
+        )
+        for i, v in enumerate(declarees)
+    ]
+    points_n1 = [
+        Point(round(x(i), 1), round(y(v), 1), f"{MOIS_COURTS[i]} de l'année précédente")
+        for i, v in enumerate(n1)
+    ]
+    bande = None
+    if bornes:
+        basse, centrale, haute = (round(y(v), 1) for v in bornes)
+        bande = Bande(depart=points[-1], basse_y=basse, centrale_y=centrale, haute_y=haute, x=round(x(11), 1))
     etiquettes = [Graduation(round(x(i), 1), libelle) for i, libelle in enumerate(MOIS_COURTS)]
     dernier = formats.heures(cumuls[nb_mois - 1]) if nb_mois else formats.heures(0)
     if masquee:
@@ -128,6 +200,11 @@ def courbe_cumulee(*, cumuls: list, objectif, nb_mois: int = 12, hauteur: int = 
         )
     else:
         description = f"Heures validées cumulées : {dernier} ; aucun objectif fixé pour l'année."
+    if bande is not None:
+        description += (
+            f" Projection au 31 décembre : de {formats.heures(projection.basse)} à "
+            f"{formats.heures(projection.haute)}, {formats.heures(projection.centrale)} au centre."
+        )
     return Courbe(
         largeur=LARGEUR,
         hauteur=hauteur,
@@ -142,6 +219,9 @@ def courbe_cumulee(*, cumuls: list, objectif, nb_mois: int = 12, hauteur: int = 
         objectif_libelle=f"Objectif : {formats.heures(objectif)}" if objectif else "",
         description=description,
         masquee=masquee,
+        points_declarees=points_declarees,
+        points_n1=points_n1,
+        bande=bande,
     )
 
 

@@ -57,6 +57,8 @@ class MoisTable(IndicateursTable):
     heures_declarees = HeuresColumn("Heures déclarées (à valider)")
     cumul_validees = HeuresColumn("Cumul des heures validées")
     part_objectif = PourcentageColumn("Part de l'objectif atteinte", default="—")
+    cumul_avec_declarees = HeuresColumn("Cumul avec les heures à valider", default="—")
+    cumul_validees_n1 = HeuresColumn("Cumul validé de l'année précédente", default="—")
 
     def render_mois(self, value):
         return libelle_mois(value)

@@ -17,12 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from insertion.cloture import cloture_de
-from insertion.indicateurs.chiffres import Chiffres, calculer_chiffres, nb_mois_ecoules
+from insertion.indicateurs.chiffres import Chiffres, calculer_chiffres, nb_mois_ecoules, part
+from insertion.indicateurs.pilotage import rapprochement_objectifs
 from insertion.indicateurs.requetes import Perimetre, annees_disponibles, perimetre_pour
 from marches.selectors import epci_du_territoire, epci_par_siren
 from portail.acces import utilisateur_ou_404
 from portail.formats import Masque
-from portail.periodes import ANNEE_MAX, ANNEE_MIN
+from portail.periodes import ANNEE_MAX, ANNEE_MIN, libelle_mois
 from portail.requetes import PaginationTable
 from portail.tableurs import ExportTableur
 from www.tableau_de_bord import graphiques
@@ -96,12 +97,15 @@ def lire_demande(request) -> Demande:
     return demande
 
 
-def _graphiques(chiffres: Chiffres) -> dict:
+def _graphiques(chiffres: Chiffres, jour: datetime.date) -> dict:
     return {
         "mois": graphiques.courbe_cumulee(
             cumuls=[ligne.cumul_validees for ligne in chiffres.par_mois],
             objectif=chiffres.synthese.objectif_heures,
-            nb_mois=nb_mois_ecoules(chiffres.perimetre.annee),
+            nb_mois=nb_mois_ecoules(chiffres.perimetre.annee, jour),
+            cumuls_avec_declarees=[ligne.cumul_avec_declarees for ligne in chiffres.par_mois],
+            cumuls_n1=[ligne.cumul_validees_n1 for ligne in chiffres.par_mois],
+            projection=chiffres.synthese.projection,
         ),
         "epci": graphiques.barres(
             elements=[(ligne.nom, ligne.heures_validees) for ligne in chiffres.par_epci],
@@ -140,7 +144,22 @@ def _secret(chiffres: Chiffres) -> dict:
     }
 
 
-def _contexte(request, demande: Demande, chiffres: Chiffres, tables: dict) -> dict:
+def _lignes_projection(synthese) -> list[tuple[str, Decimal, Decimal | None]]:
+    """(label, hours, share of the target) of the projection's three values, for its table."""
+    prevue = synthese.projection
+    if prevue is None or isinstance(prevue, Masque):
+        return []
+    return [
+        (libelle, valeur, part(valeur, synthese.objectif_heures))
+        for libelle, valeur in (
+            ("Fourchette basse", prevue.basse),
+            ("Valeur centrale", prevue.centrale),
+            ("Fourchette haute", prevue.haute),
+        )
+    ]
+
+
+def _contexte(request, demande: Demande, chiffres: Chiffres, tables: dict, jour: datetime.date) -> dict:
     synthese = chiffres.synthese
     progression = synthese.progression
     if isinstance(progression, Masque):
@@ -157,8 +176,15 @@ def _contexte(request, demande: Demande, chiffres: Chiffres, tables: dict) -> di
         # Width of the progress bar: the rate, capped at 100.
         "progression_barre": str(min(int(progression), 100)) if progression is not None else "0",
         "objectif_depasse": progression is not None and progression >= 100,
-        "graphiques": _graphiques(chiffres),
+        "graphiques": _graphiques(chiffres, jour),
         "tables": tables,
+        "projection": synthese.projection,
+        "projection_masquee": isinstance(synthese.projection, Masque),
+        "n1_masquee": isinstance(synthese.heures_validees_n1, Masque),
+        "annee_precedente": str(demande.perimetre.annee - 1),
+        "rapprochement": rapprochement_objectifs(chiffres),
+        "lignes_projection": _lignes_projection(synthese),
+        "mois_comparaison": libelle_mois(synthese.mois_comparaison) if synthese.mois_comparaison else "",
         "url_tableau_de_bord": f"{reverse('tableau_de_bord:page')}?{urlencode(parametres)}",
         "url_bilan": f"{reverse('tableau_de_bord:bilan')}?{urlencode(parametres)}",
         "url_json": f"{reverse('tableau_de_bord:json')}?{urlencode(parametres)}",
@@ -192,8 +218,9 @@ def _exporter(request, demande: Demande, tables: dict, format_export: str):
 @utilisateur_ou_404("is_authenticated")
 def tableau_de_bord(request):
     user = request.user
+    jour = timezone.localdate()
     demande = lire_demande(request)
-    chiffres = calculer_chiffres(user=user, perimetre=demande.perimetre)
+    chiffres = calculer_chiffres(user=user, perimetre=demande.perimetre, jour=jour)
     tables = construire_tables(chiffres)
 
     format_export = request.GET.get("_export")
@@ -208,7 +235,7 @@ def tableau_de_bord(request):
         messages.warning(request, erreur)
 
     peut_filtrer = user.voit_plusieurs_epci
-    contexte = _contexte(request, demande, chiffres, tables) | {
+    contexte = _contexte(request, demande, chiffres, tables, jour) | {
         "annees": [str(a) for a in annees_disponibles(user=user, annee_demandee=demande.perimetre.annee)],
         "peut_filtrer_epci": peut_filtrer,
         "epcis": list(epci_du_territoire()) if peut_filtrer else [],
@@ -220,13 +247,14 @@ def tableau_de_bord(request):
 
 @utilisateur_ou_404("is_authenticated")
 def bilan(request):
+    jour = timezone.localdate()
     demande = lire_demande(request)
-    chiffres = calculer_chiffres(user=request.user, perimetre=demande.perimetre)
+    chiffres = calculer_chiffres(user=request.user, perimetre=demande.perimetre, jour=jour)
     tables = construire_tables(chiffres, orderable=False)
     for erreur in demande.erreurs:
         messages.warning(request, erreur)
-    contexte = _contexte(request, demande, chiffres, tables) | {
-        "date_edition": f"{timezone.localdate():%d/%m/%Y}",
+    contexte = _contexte(request, demande, chiffres, tables, jour) | {
+        "date_edition": f"{jour:%d/%m/%Y}",
         "exports": False,
     }
     return render(request, "tableau_de_bord/bilan.html", contexte)
@@ -275,6 +303,36 @@ def _secret_json(chiffres: Chiffres) -> dict | None:
     return {"seuil": chiffres.seuil_secret, "note": note_secret(chiffres.seuil_secret), "masques": masques}
 
 
+def _projection_json(projection) -> dict | None:
+    """None for a year without projection (over, or not begun) and when masked by statistical secret."""
+    if projection is None or isinstance(projection, Masque):
+        return None
+    return {
+        "basse": _nombre(projection.basse),
+        "centrale": _nombre(projection.centrale),
+        "haute": _nombre(projection.haute),
+        "methode": projection.methode,
+    }
+
+
+def _rapprochement_json(chiffres: Chiffres) -> dict | None:
+    rapprochement = rapprochement_objectifs(chiffres)
+    if rapprochement is None:
+        return None
+    return {
+        "objectif_departement": rapprochement.objectif_departement,
+        "somme_objectifs_epci": rapprochement.somme_objectifs_epci,
+        "ecart": rapprochement.ecart,
+        "lignes": _lignes(
+            rapprochement.lignes,
+            nom="nom",
+            objectif_heures="objectif_heures",
+            heures_comptees="heures_comptees",
+            nb_epci="nb_epci",
+        ),
+    }
+
+
 def en_json(demande: Demande, chiffres: Chiffres) -> dict:
     s = chiffres.synthese
     epci = demande.perimetre.epci
@@ -306,6 +364,17 @@ def en_json(demande: Demande, chiffres: Chiffres) -> dict:
         "nb_beneficiaires_brsa": _nombre(s.nb_beneficiaires_brsa),
         "nb_marches": s.nb_marches,
         "heures_reservees": _nombre(s.heures_reservees),
+        # The lifetime figure above is of the whole duration of the contracts; this one, of the year.
+        "heures_reservees_annee": _nombre(s.heures_reservees_annee),
+        "projection": _projection_json(s.projection),
+        "annee_precedente": None
+        if s.mois_comparaison is None
+        else {
+            "annee": demande.perimetre.annee - 1,
+            "jusqu_au_mois": f"{s.mois_comparaison:%Y-%m}",
+            "heures_validees": _nombre(s.heures_validees_n1),
+        },
+        "rapprochement_objectifs": _rapprochement_json(chiffres),
         "par_mois": [
             {
                 "mois": f"{ligne.mois:%Y-%m}",
@@ -313,6 +382,8 @@ def en_json(demande: Demande, chiffres: Chiffres) -> dict:
                 "heures_declarees": _nombre(ligne.heures_declarees),
                 "cumul_validees": _nombre(ligne.cumul_validees),
                 "cumul_comptees": _nombre(ligne.cumul_comptees),
+                "cumul_avec_declarees": _nombre(ligne.cumul_avec_declarees),
+                "cumul_validees_n1": _nombre(ligne.cumul_validees_n1),
                 "masque": _masquee(ligne),
             }
             for ligne in chiffres.par_mois
@@ -376,5 +447,5 @@ def indicateurs_json(request):
             status=404,
             json_dumps_params={"ensure_ascii": False},
         )
-    chiffres = calculer_chiffres(user=request.user, perimetre=demande.perimetre)
+    chiffres = calculer_chiffres(user=request.user, perimetre=demande.perimetre, jour=timezone.localdate())
     return JsonResponse(en_json(demande, chiffres), json_dumps_params={"ensure_ascii": False})

@@ -83,7 +83,8 @@ def test_export_des_personnes_et_des_mois(client, jeu_annuel):
     ]
     mois = exporter(client, jeu_annuel["departement"], "mois")
     assert mois[0][0] == "Mois" and mois[1][:4] == ["01/2025", 60, 0, 60]
-    assert mois[12] == ["12/2025", 50, 5, 210, 21]
+    # Then the cumulative hours with those awaiting validation, and last year's validated cumulative hours.
+    assert mois[12] == ["12/2025", 50, 5, 210, 21, 215, 80]
     sorties = exporter(client, jeu_annuel["departement"], "sorties")
     assert sorties[0] == ["Catégorie de sortie", "Sorties", "Part des sorties (%)"]
     assert sorties[1][1:] == [1, 100]

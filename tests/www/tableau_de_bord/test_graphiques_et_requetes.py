@@ -216,11 +216,13 @@ def _volume(n):
 
 # Session + user, the request's savepoint and its release (ATOMIC_REQUESTS inside the test's transaction),
 # then 16 for the figures: synthesis (3), the setting of training hours, months, EPCI targets, EPCI, buyers,
-# publics (2), modalities, contracts, sex, age bands, qualifications, sorties. The page adds the years (2) and the EPCI of the filter.
+# publics (2), modalities, contracts, sex, age bands, qualifications, sorties, and 3 for steering: the clauses of
+# the year (reserved hours of the year), last year's months and people (the validation rate of the projection
+# is read for the current year only). The page adds the years (2) and the EPCI of the filter.
 # The session is saved again at the end (savepoint, update, release: +3) so that it ends after 30 minutes idle.
-# The page, the bilan and the JSON read the year's closing too (+1: provisional or final figures).
-REQUETES = {URL: 27, URL_JSON: 24, URL_BILAN: 24}
-REQUETES_EXPORT = 23
+# The page, the bilan and the JSON read the year's closing (+1) and the projection's inputs (+3).
+REQUETES = {URL: 30, URL_JSON: 27, URL_BILAN: 27}
+REQUETES_EXPORT = 26  # the projection's inputs too (+3)
 
 
 @pytest.mark.parametrize("n", [10, 1000])
