@@ -22,7 +22,14 @@ from django.contrib.contenttypes.models import ContentType
 from beneficiaires.enums import CodePublic
 from insertion.models import ParametresCalibrage, ParametresObjectif
 from portail.periodes import code_mois, mois_courant
-from tests.factories import EligibiliteFactory, EvenementSuiviFactory, ObjectifFactory, SortieFactory, public
+from tests.factories import (
+    EligibiliteFactory,
+    EvenementSuiviFactory,
+    NotificationFactory,
+    ObjectifFactory,
+    SortieFactory,
+    public,
+)
 from tests.urls_du_portail import Motif, motifs_du_portail
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +128,12 @@ ACCES = {
     "beneficiaires/<uuid:public_id>/droit-d-acces.json":        (CONNEXION, 200,       404,       404,       404,       404,       200),
     "beneficiaires/<uuid:public_id>/sorties/ajouter/":          (CONNEXION, 200,       404,       404,       404,       404,       200),
     "beneficiaires/<uuid:public_id>/sorties/<int:sortie_pk>/":  (CONNEXION, 200,       404,       404,       404,       404,       200),
+    # Notifications: every account has its own list (readers' stays empty) and chooses whether it also gets them
+    # by e-mail; marking read is a POST (a GET is refused before the notification is even looked up).
+    "notifications/":                                           (CONNEXION, 200,       200,       200,       200,       200,       200),
+    "notifications/<int:pk>/lue/":                              (CONNEXION, 405,       405,       405,       405,       405,       405),
+    "notifications/tout-lu/":                                   (CONNEXION, 405,       405,       405,       405,       405,       405),
+    "compte/notifications/":                                    (CONNEXION, 200,       200,       200,       200,       200,       200),
     # Accounts: everyone changes their own password; a forgotten one is reset without signing in.
     "compte/mot-de-passe/":                                     (CONNEXION, 200,       200,       200,       200,       200,       200),
     "compte/mot-de-passe/modifie/":                             (CONNEXION, 200,       200,       200,       200,       200,       200),
@@ -230,6 +243,8 @@ def objets(epci_a, marche_a, clause_a, personne_a, agent_a):
         "beneficiaires.beneficiaire": personne_a,
         "beneficiaires.eligibilite": EligibiliteFactory(beneficiaire=personne_a),
         "beneficiaires.sortie": sortie,
+        # Not in the admin: agent_a's own notification, for the routes that take one.
+        "notifications.notification": NotificationFactory(destinataire=agent_a),
     }
     manquants = {modele._meta.label_lower for modele in admin.site._registry} - set(objets)
     assert not manquants, f"Ajouter un objet de {', '.join(sorted(manquants))} à la matrice d'accès."
@@ -263,6 +278,7 @@ def valeurs_des_routes(objets):
         "clauses": objets["insertion.clause"].pk,
         "heures": objets["insertion.heuresrealisees"].pk,
         "comptes": objets["comptes.user"].pk,
+        "notifications": objets["notifications.notification"].pk,
     }
 
     def valeur(motif: Motif, parametre, defaut):
