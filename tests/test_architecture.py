@@ -1,8 +1,8 @@
 """The shape of the code, read with `ast`: imports point one way, modules stay small, class names are unique,
 the web layer reads through selectors.
 
-Dependencies: portail ← territoires ← comptes ← marches ← beneficiaires ← insertion ← notifications ← www; each package imports
-only those on its left. `demo` (dev-only data) may import any domain app, never `www`; only `config` (its
+Dependencies: portail ← territoires ← comptes ← marches ← beneficiaires ← insertion ← notifications ← www; each
+package imports only those on its left. `demo` (dev-only data) may import any domain app, never `www`; only `config` (its
 urls.py mounts www) and the tests import `www` or `demo`; nobody imports `config` (manage.py, wsgi.py and
 asgi.py name it in a string).
 """
