@@ -126,7 +126,7 @@ def contenu_du_courriel(notification: Notification) -> str:
             "lien": lien,
             # A rejection's message names people: the e-mail keeps to its title.
             "avec_message": notification.type != TypeNotification.LIGNES_REJETEES and notification.message,
-            "preferences": settings.ADRESSE_DU_PORTAIL + reverse("notifications:liste"),
+            "preferences": settings.ADRESSE_DU_PORTAIL + reverse("notifications:preferences"),
         },
     )
 
@@ -152,7 +152,7 @@ def envoyer_courriels(*, ids) -> int:
         with get_connection() as connexion:
             envoyes = connexion.send_messages(courriels) or 0
     except OSError:  # SMTP errors included: the notices stay in the portal, unsent
-        logger.exception("Envoi de %s courriels de notification impossible.", len(courriels))
+        logger.exception("Courriels de notification non envoyés (%s) : serveur injoignable.", len(courriels))
         return 0
     Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
         courriel_envoye_le=timezone.now()

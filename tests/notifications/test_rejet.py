@@ -212,3 +212,26 @@ def test_deux_rejets_deux_notifications(
         _rejeter(client, departement, lignes_de_a[1:])
     titres = sorted(Notification.objects.filter(destinataire=agent_a).values_list("titre", flat=True))
     assert [t.split(" sur ")[0] for t in titres] == ["1 ligne rejetée", "2 lignes rejetées"]
+
+
+class _ServeurEnPanne:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def send_messages(self, courriels):
+        raise ConnectionRefusedError("SMTP injoignable")
+
+
+def test_serveur_de_courriel_en_panne_la_notification_reste(
+    client, departement, agent_a, lignes_de_a, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    monkeypatch.setattr("notifications.services.get_connection", _ServeurEnPanne)
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = _rejeter(client, departement, lignes_de_a)
+    assert reponse.status_code == 302
+    notification = Notification.objects.get(destinataire=agent_a)
+    assert notification.courriel_envoye_le is None
+    assert "Courriels de notification non envoyés (1)" in caplog.text

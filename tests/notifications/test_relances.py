@@ -137,3 +137,13 @@ def test_la_sortie_dit_ce_qui_part(situation, agent_a):
 def test_date_invalide_refusee_en_francais(date):
     with pytest.raises(CommandError, match="AAAA-MM-JJ"):
         relancer("--date", date)
+
+
+def test_les_liens_des_courriels_commencent_par_l_adresse_du_portail(
+    situation, agent_a, settings, mailoutbox
+):
+    settings.ADRESSE_DU_PORTAIL = "https://clauses.example"
+    relancer("--date", "2026-04-10")
+    courriel = next(c for c in mailoutbox if c.to == [agent_a.email])
+    assert "Voir le portail : https://clauses.example/saisie/" in courriel.body
+    assert "https://clauses.example/compte/notifications/" in courriel.body  # where to turn them off
