@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from beneficiaires.enums import CodePublic
+from beneficiaires.enums import CodePublic, VerificationEligibilite
 from beneficiaires.identite import cle_identite, normaliser_nom
 from beneficiaires.models import AccesDonnees, Beneficiaire, Eligibilite, Public, Sortie
 from beneficiaires.ressemblance import identites_proches
@@ -160,6 +160,14 @@ def filtrer_brsa_en_cours(beneficiaires):
         public__code=CodePublic.BRSA,
     )
     return beneficiaires.filter(Exists(en_cours))
+
+
+def filtrer_eligibilite_a_verifier(beneficiaires):
+    """People with a public declared by a clerk that the Département has not verified (nor refused) yet."""
+    declarees = Eligibilite.objects.filter(
+        beneficiaire=OuterRef("pk"), verification=VerificationEligibilite.DECLAREE
+    )
+    return beneficiaires.filter(Exists(declarees))
 
 
 def get_beneficiaire_for_user(*, user, public_id) -> Beneficiaire:

@@ -129,7 +129,7 @@ def _marches_annotes(*, user, jour: datetime.date, mois: list[datetime.date]):
 def _motif_retard(*, realisees, dues) -> str:
     return (
         f"En retard : {formater_heures(realisees)} réalisées pour {formater_heures(dues)} dues à cette date "
-        f"({pourcentage(realisees * 100 / dues)}), moins de la moitié."
+        f"({pourcentage(realisees * 100 / dues)}, moins de {pourcentage(SEUIL_RETARD * 100, 0)})."
     )
 
 

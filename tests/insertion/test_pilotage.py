@@ -91,7 +91,7 @@ def test_en_retard_sous_la_moitie_des_heures_dues(departement):
     assert ligne.heures_validees == 200 and ligne.heures_declarees == 27
     assert round(ligne.avancement, 1) == Decimal("49.9")
     assert ligne.motifs == [
-        "En retard : 227\u00a0h réalisées pour 455\u00a0h dues à cette date (49,9\u00a0%), moins de la moitié."
+        "En retard : 227\u00a0h réalisées pour 455\u00a0h dues à cette date (49,9\u00a0%, moins de 50\u00a0%)."
     ]
 
 
@@ -251,3 +251,26 @@ def test_declarations_manquantes_par_epci(departement, agent_a, epci_a, epci_b):
         (epci_a, a_declare.lot.marche),
         (epci_b, fini_en_avril.lot.marche),
     }
+
+
+def test_une_requete_pour_les_marches_a_risque_deux_pour_les_declarations(
+    departement, django_assert_num_queries
+):
+    for _ in range(5):
+        clause = _clause()
+        ClauseFactory(lot__marche=clause.lot.marche, heures_reservees=None)
+        _heures(clause, D(2026, 4, 1), 10)
+    with django_assert_num_queries(1):
+        lignes = marches_a_risque(user=departement, jour=JOUR)
+        assert [ligne.marche.libelle for ligne in lignes]  # buyer joined, no query per row
+        assert len(lignes) == 5
+    with django_assert_num_queries(2):
+        groupes = declarations_manquantes(user=departement, jour=JOUR)
+        assert sum(len(m.clauses) for g in groupes for m in g.marches) == 10
+        assert all(str(m.marche.epci) for g in groupes for m in g.marches)
+
+
+def test_fin_proche_d_un_marche_pas_encore_commence(departement):
+    # A short contract starting next week and ending within 90 days, hours still to achieve.
+    clause = _clause(debut=JOUR + datetime.timedelta(days=7), fin=JOUR + datetime.timedelta(days=60))
+    assert _codes(departement) == {clause.lot.marche_id: [MotifRisque.FIN_PROCHE]}

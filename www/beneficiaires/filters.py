@@ -26,6 +26,11 @@ class BeneficiaireFilter(django_filters.FilterSet):
         method="filtrer_brsa_en_cours",
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
+    eligibilite_a_verifier = django_filters.BooleanFilter(
+        label="Public déclaré à vérifier",
+        method="filtrer_eligibilite_a_verifier",
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
     def filtrer_recherche(self, queryset, name, value):
         return selectors.rechercher(queryset, texte=value)
@@ -35,6 +40,9 @@ class BeneficiaireFilter(django_filters.FilterSet):
 
     def filtrer_brsa_en_cours(self, queryset, name, value):
         return selectors.filtrer_brsa_en_cours(queryset) if value else queryset
+
+    def filtrer_eligibilite_a_verifier(self, queryset, name, value):
+        return selectors.filtrer_eligibilite_a_verifier(queryset) if value else queryset
 
     def criteres(self) -> str:
         """The search terms and filters applied, in words, for the access log ("" when none)."""
@@ -48,6 +56,8 @@ class BeneficiaireFilter(django_filters.FilterSet):
             parties.append(f"public {donnees['public'].code}")
         if donnees.get("brsa_en_cours"):
             parties.append("RSA en cours")
+        if donnees.get("eligibilite_a_verifier"):
+            parties.append("public déclaré à vérifier")
         return ", ".join(parties)
 
 

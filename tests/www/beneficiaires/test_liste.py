@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from beneficiaires.enums import CodePublic
+from beneficiaires.enums import CodePublic, VerificationEligibilite
 from tests.factories import (
     BeneficiaireFactory,
     EligibiliteFactory,
@@ -207,3 +207,18 @@ def test_requetes_de_la_liste_independantes_du_nombre_de_personnes(
     with django_assert_num_queries(len(requetes.captured_queries)):
         response = client.get(url_liste(), parametres)
     assert len(response.context["table"].page.object_list) == 100
+
+
+def test_liste_filtre_public_declare_a_verifier(client, departement):
+    a_verifier, verifiee, sans_public = BeneficiaireFactory.create_batch(3)
+    EligibiliteFactory(beneficiaire=a_verifier)
+    EligibiliteFactory(
+        beneficiaire=verifiee,
+        verification=VerificationEligibilite.VERIFIEE,
+        verifiee_le=timezone.now(),
+        verifiee_par=departement,
+        justificatif="attestation CAF",
+    )
+    client.force_login(departement)
+    assert listees(client.get(url_liste(), {"eligibilite_a_verifier": "on"})) == {a_verifier.pk}
+    assert listees(client.get(url_liste())) == {a_verifier.pk, verifiee.pk, sans_public.pk}
