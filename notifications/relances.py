@@ -67,7 +67,9 @@ def avis_marches_a_risque(*, jour: datetime.date) -> list[Avis]:
     avis = []
     for ligne in lignes:
         marche = ligne.marche
-        territoire = f", {marche.epci.nom}" if marche.epci_id else ""
+        territoire = (
+            f", {marche.epci.nom}" if marche.epci_id and marche.epci.nom != marche.acheteur.nom else ""
+        )
         for code, motif in zip(ligne.codes, ligne.motifs, strict=True):
             for agent in agents:
                 avis.append(
