@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "marches",
     "beneficiaires",
     "insertion",
+    "notifications",
     "demo",  # dev tool: the load_demo command
 ]
 
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.notifications_non_lues",
             ],
         },
     },
@@ -154,6 +156,8 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Portail des clauses d'insertion <ne-pas-repondre@maine-et-loire.fr>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's address, for the links of e-mails sent outside a request (envoyer_relances).
+ADRESSE_DU_PORTAIL = env.str("ADRESSE_DU_PORTAIL", default="http://127.0.0.1:8000").rstrip("/")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

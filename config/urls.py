@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("www.doublons.urls")),
     path("", include("www.annees.urls")),
     path("", include("www.beneficiaires.urls")),
+    path("", include("www.notifications.urls")),
     # One sign-in page for the whole portal, the admin included.
     path("admin/login/", connexion_administration, name="admin_connexion"),
     path("admin/", admin.site.urls),

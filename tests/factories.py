@@ -17,6 +17,8 @@ from insertion.enums import BaseJuridique, Modalite, Statut, TypeContrat
 from insertion.models import Clause, ClotureAnnee, HeuresRealisees, Objectif, ReleveEnAttente
 from marches.enums import EtapeSuivi, NatureMarche, TypeAcheteur, TypeIdentifiant, TypeStructure
 from marches.models import Acheteur, Entreprise, EvenementSuivi, Lot, Marche
+from notifications.enums import TypeNotification
+from notifications.models import Notification, PreferenceNotification
 from territoires.enums import NatureEpci
 from territoires.models import Commune, Epci
 
@@ -343,3 +345,26 @@ class ClotureAnneeFactory(DjangoModelFactory):
     annee = factory.Sequence(lambda n: 2000 + n % 100)
     date_cloture = factory.LazyAttribute(lambda o: datetime.date(o.annee + 1, 1, 15))
     cloture_par = factory.SubFactory(UserFactory, departement=True)
+
+
+# --- notifications -------------------------------------------------------------------------------
+
+
+class NotificationFactory(DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    destinataire = factory.SubFactory(UserFactory, agent_epci=True)
+    type = TypeNotification.DECLARATION_MANQUANTE
+    titre = "Déclaration de mars 2026 à faire : 1 marché sans heure déclarée"
+    message = "Aucune heure n'est déclarée pour mars 2026 sur ce marché en exécution."
+    lien = "/saisie/"
+    cle = factory.Sequence(lambda n: f"manquante:{n}:2026-03")
+
+
+class PreferenceNotificationFactory(DjangoModelFactory):
+    class Meta:
+        model = PreferenceNotification
+
+    utilisateur = factory.SubFactory(UserFactory)
+    recevoir_courriels = False

@@ -26,6 +26,7 @@ from tests.factories import (
     ClotureAnneeFactory,
     EligibiliteFactory,
     EvenementSuiviFactory,
+    NotificationFactory,
     ObjectifFactory,
     SortieFactory,
     public,
@@ -135,6 +136,12 @@ ACCES = {
     "beneficiaires/<uuid:public_id>/eligibilites/<int:eligibilite_pk>/verification/": (CONNEXION, 200, 404, 404, 404, 404, 200),
     "beneficiaires/<uuid:public_id>/sorties/ajouter/":          (CONNEXION, 200,       404,       404,       404,       404,       200),
     "beneficiaires/<uuid:public_id>/sorties/<int:sortie_pk>/":  (CONNEXION, 200,       404,       404,       404,       404,       200),
+    # Notifications: every account has its own list (readers' stays empty) and chooses whether it also gets them
+    # by e-mail; marking read is a POST (a GET is refused before the notification is even looked up).
+    "notifications/":                                           (CONNEXION, 200,       200,       200,       200,       200,       200),
+    "notifications/<int:pk>/lue/":                              (CONNEXION, 405,       405,       405,       405,       405,       405),
+    "notifications/tout-lu/":                                   (CONNEXION, 405,       405,       405,       405,       405,       405),
+    "compte/notifications/":                                    (CONNEXION, 200,       200,       200,       200,       200,       200),
     # Accounts: everyone changes their own password; a forgotten one is reset without signing in.
     "compte/mot-de-passe/":                                     (CONNEXION, 200,       200,       200,       200,       200,       200),
     "compte/mot-de-passe/modifie/":                             (CONNEXION, 200,       200,       200,       200,       200,       200),
@@ -249,6 +256,8 @@ def objets(epci_a, marche_a, clause_a, personne_a, agent_a):
         "insertion.clotureannee_rouverte": ClotureAnneeFactory(
             annee=2023, date_cloture=None, motif_reouverture="Relevé de décembre arrivé en retard"
         ),
+        # Not in the admin: agent_a's own notification, for the routes that take one.
+        "notifications.notification": NotificationFactory(destinataire=agent_a),
     }
     manquants = {modele._meta.label_lower for modele in admin.site._registry} - set(objets)
     assert not manquants, f"Ajouter un objet de {', '.join(sorted(manquants))} à la matrice d'accès."
@@ -283,6 +292,7 @@ def valeurs_des_routes(objets):
         "clauses": objets["insertion.clause"].pk,
         "heures": objets["insertion.heuresrealisees"].pk,
         "comptes": objets["comptes.user"].pk,
+        "notifications": objets["notifications.notification"].pk,
     }
 
     def valeur(motif: Motif, parametre, defaut):

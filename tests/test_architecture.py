@@ -1,8 +1,8 @@
 """The shape of the code, read with `ast`: imports point one way, modules stay small, class names are unique,
 the web layer reads through selectors.
 
-Dependencies: portail ← territoires ← comptes ← marches ← beneficiaires ← insertion ← www; each package imports
-only those on its left. `demo` (dev-only data) may import any domain app, never `www`; only `config` (its
+Dependencies: portail ← territoires ← comptes ← marches ← beneficiaires ← insertion ← notifications ← www; each
+package imports only those on its left. `demo` (dev-only data) may import any domain app, never `www`; only `config` (its
 urls.py mounts www) and the tests import `www` or `demo`; nobody imports `config` (manage.py, wsgi.py and
 asgi.py name it in a string).
 """
@@ -17,7 +17,7 @@ import pytest
 RACINE = Path(__file__).resolve().parent.parent
 EXCLUS = {".venv", ".git", "migrations", "__pycache__", "node_modules", "static", "build", "dist"}
 
-DOMAINE = ["portail", "territoires", "comptes", "marches", "beneficiaires", "insertion"]
+DOMAINE = ["portail", "territoires", "comptes", "marches", "beneficiaires", "insertion", "notifications"]
 COUCHES = [*DOMAINE, "www"]
 # What each first-party package may import besides itself. Anything missing from this table fails the test.
 AUTORISES = {couche: set(COUCHES[:rang]) for rang, couche in enumerate(COUCHES)}

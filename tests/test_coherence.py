@@ -10,7 +10,7 @@ from django.urls import URLResolver, get_resolver
 
 from beneficiaires.models import Beneficiaire
 
-APPLICATIONS = ["territoires", "comptes", "marches", "beneficiaires", "insertion"]
+APPLICATIONS = ["territoires", "comptes", "marches", "beneficiaires", "insertion", "notifications"]
 
 MODELES = [
     modele

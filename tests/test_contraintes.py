@@ -10,10 +10,11 @@ from tests.beneficiaires.test_contraintes import COUVERTS as BENEFICIAIRES
 from tests.comptes.test_contraintes import COUVERTS as COMPTES
 from tests.insertion.test_contraintes import COUVERTS as INSERTION
 from tests.marches.test_contraintes import COUVERTS as MARCHES
+from tests.notifications.test_contraintes import COUVERTS as NOTIFICATIONS
 from tests.territoires.test_contraintes import COUVERTS as TERRITOIRES
 
-APPLICATIONS = ["territoires", "comptes", "marches", "beneficiaires", "insertion"]
-COUVERTS = TERRITOIRES | COMPTES | MARCHES | BENEFICIAIRES | INSERTION
+APPLICATIONS = ["territoires", "comptes", "marches", "beneficiaires", "insertion", "notifications"]
+COUVERTS = TERRITOIRES | COMPTES | MARCHES | BENEFICIAIRES | INSERTION | NOTIFICATIONS
 
 
 def _modeles():

@@ -18,6 +18,7 @@ from insertion.selectors import (
     preparer_file,
 )
 from insertion.services import SaisieInvalide, rejeter_heures, valider_heures
+from notifications.services import notifier_rejet
 from portail.acces import utilisateur_ou_404
 from portail.formats import heures
 from portail.francais import pluriel
@@ -139,6 +140,8 @@ class FileValidationView(ExportMixin, SingleTableMixin, FilterView):
                 traitees = rejeter_heures(
                     user=request.user, rangees=[rangee], motif=form.cleaned_data["motif"], versions=versions
                 )
+                # The clerks who declared them are told (in the portal, and by e-mail after the commit).
+                notifier_rejet(rangees=traitees)
             except SaisieInvalide as erreur:
                 form.add_error(None, str(erreur))
             else:
@@ -173,6 +176,7 @@ class FileValidationView(ExportMixin, SingleTableMixin, FilterView):
                         motif=form.cleaned_data["motif"],
                         versions=versions,
                     )
+                    notifier_rejet(rangees=traitees)
                     participe = "rejetée"
             except SaisieInvalide as erreur:
                 form.add_error(None, str(erreur))

@@ -346,8 +346,9 @@ def test_service_refuse_les_entrees_invalides(departement, entrees, message):
     assert clause.history.count() == 1
 
 
-REQUETES_CALCULATEUR = 9  # session, user, savepoint, clause (with lot, contract, buyer), defaults, release,
-# and the session saved again (savepoint, update, release) so that it ends after 30 minutes of inactivity
+REQUETES_CALCULATEUR = 10  # session, user, savepoint, clause (with lot, contract, buyer), defaults, release,
+# the session saved again (savepoint, update, release) so that it ends after 30 minutes of inactivity, and the
+# unread notifications of the navigation badge
 
 
 @pytest.mark.parametrize("nombre", [1, 20])

@@ -15,7 +15,8 @@ from tests.factories import (
 from tests.www.beneficiaires.aides import mois, url_ajout, url_fiche, url_modif
 
 pytestmark = pytest.mark.django_db
-MAX_REQUETES_FICHE = 18  # the session saved again (+3), the access-log entry (+1), the parcours (+3)
+# the session saved again (+3), the access-log entry (+1), the parcours (+3), the notifications badge (+1)
+MAX_REQUETES_FICHE = 19
 
 
 # --- file ----------------------------------------------------------------------------------------

@@ -19,7 +19,9 @@ from tests.www.beneficiaires.aides import url_fiche
 pytestmark = pytest.mark.django_db
 
 # Queries of a page, pinned: session, user, then the page's own reads.
-MAX_REQUETES_LISTE = 12  # the session saved again (+3): it ends after 30 minutes of inactivity
+MAX_REQUETES_LISTE = (
+    13  # the session saved again (+3): it ends after 30 minutes of inactivity; the notifications badge (+1)
+)
 
 
 def url_liste():

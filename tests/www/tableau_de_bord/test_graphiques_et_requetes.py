@@ -220,8 +220,9 @@ def _volume(n):
 # the year (reserved hours of the year), last year's months and people (the validation rate of the projection
 # is read for the current year only). The page adds the years (2) and the EPCI of the filter.
 # The session is saved again at the end (savepoint, update, release: +3) so that it ends after 30 minutes idle.
-# The page, the bilan and the JSON read the year's closing (+1) and the projection's inputs (+3).
-REQUETES = {URL: 30, URL_JSON: 27, URL_BILAN: 27}
+# The page, the bilan and the JSON read the year's closing (+1) and the projection's inputs (+3); the pages
+# (not the JSON) count the unread notifications of the navigation badge (+1).
+REQUETES = {URL: 31, URL_JSON: 27, URL_BILAN: 28}
 REQUETES_EXPORT = 26  # the projection's inputs too (+3)
 
 
