@@ -74,6 +74,7 @@ class PreferenceNotification(models.Model):
         verbose_name="utilisateur",
         on_delete=models.CASCADE,
         related_name="preference_notification",
+        error_messages={"unique": "Cet utilisateur a déjà ses préférences de notification."},
     )
     recevoir_courriels = models.BooleanField("recevoir les notifications par courriel", default=True)
 
