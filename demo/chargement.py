@@ -32,7 +32,7 @@ from demo.referentiel import (
 )
 from demo.suivi import completer_suivi
 from demo.tirages import SEED
-from insertion.models import Clause, HeuresRealisees, Objectif
+from insertion.models import Clause, ClotureAnnee, HeuresRealisees, Objectif
 from marches.models import Acheteur, Entreprise, EvenementSuivi, Lot, Marche
 from portail.periodes import ajouter_mois
 
@@ -87,6 +87,8 @@ def supprimer_demo(*, aujourdhui=None):
         _annees(aujourdhui or timezone.localdate())
     )
     Objectif.objects.filter(annee__in=annees).delete()
+    ClotureAnnee.objects.filter(annee__in=annees).delete()
+    ClotureAnnee.history.filter(annee__in=annees).delete()
     User.objects.filter(username__in=_identifiants_demo(epcis=epcis, communes=communes)["comptes"]).delete()
 
 

@@ -10,7 +10,8 @@ from beneficiaires.enums import TypeReferent, VerificationEligibilite
 from beneficiaires.models import Beneficiaire, Eligibilite
 from demo.beneficiaires import NB_BENEFICIAIRES, public_id
 from demo.tirages import choix_pondere
-from insertion.models import HeuresRealisees
+from insertion.cloture import cloturer_annee
+from insertion.models import ClotureAnnee, HeuresRealisees
 from marches.enums import EtapeSuivi, TypeStructure
 from marches.models import Entreprise, EvenementSuivi, Marche
 from portail.periodes import ajouter_mois
@@ -41,6 +42,18 @@ def completer_suivi(generateur):
     _referents(generateur)
     _verifications(generateur, verificateur=departement)
     _employeurs_a_verifier(generateur)
+    _clotures(generateur, departement=departement)
+
+
+def _clotures(generateur, *, departement):
+    """The years before this one closed in mid-January, as the Département does once the last months are in."""
+    deja = set(ClotureAnnee.objects.filter(date_cloture__isnull=False).values_list("annee", flat=True))
+    for annee in generateur.annees[:-1]:
+        if annee in deja:  # left by an interrupted demo
+            continue
+        date_cloture = min(datetime.date(annee + 1, 1, 15), generateur.aujourdhui)
+        cloturer_annee(user=departement, annee=annee, date_cloture=date_cloture, confirmer=True)
+    generateur.compteurs["années clôturées"] = len(generateur.annees) - 1
 
 
 def _journal_des_marches(generateur, *, auteur):

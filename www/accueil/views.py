@@ -45,17 +45,17 @@ def _a_faire_agent(request, jour):
 def _a_la_une(user, jour):
     """A reader's headline: the year's validated hours against its target, as the dashboard computes them
     (statistical secret applied)."""
-    synthese = calculer_chiffres(
-        user=user, perimetre=perimetre_pour(user=user, annee=jour.year, epci=None)
-    ).synthese
+    chiffres = calculer_chiffres(user=user, perimetre=perimetre_pour(user=user, annee=jour.year, epci=None))
+    synthese = chiffres.synthese
+    projection = synthese.projection
     return {
         "synthese": synthese,
         "annee": str(jour.year),
         "heures_masquees": isinstance(synthese.heures_validees, Masque),
         "progression_masquee": isinstance(synthese.progression, Masque),
         "seuil_secret": settings.SEUIL_SECRET_STATISTIQUE,
-        # The projection of the year at 31 December goes here once it is computed (None: not shown).
-        "projection": None,
+        # Counted hours at 31 December (None for a year over; masked with the scope, as on the dashboard).
+        "projection": None if isinstance(projection, Masque) else projection,
     }
 
 

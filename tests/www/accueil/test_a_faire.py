@@ -194,7 +194,14 @@ def test_lecteur_voit_les_chiffres_de_l_annee(client, lecteur, clause_a):
     assert "agent" not in reponse.context and "departement" not in reponse.context
     assert f"{annee}, tout le Département : <strong>250\u00a0h</strong> validées" in html
     assert "sur un objectif de <strong>1\u00a0000\u00a0h</strong>, soit <strong>25,0\u00a0%</strong>" in html
-    assert reponse.context["a_la_une"]["projection"] is None
+    # The projection is the dashboard's own, for the same reader.
+    projection = reponse.context["a_la_une"]["projection"]
+    assert projection.basse <= projection.centrale <= projection.haute
+    json = client.get(reverse("tableau_de_bord:json")).json()["projection"]
+    assert (json["basse"], json["centrale"], json["haute"]) == pytest.approx(
+        (float(projection.basse), float(projection.centrale), float(projection.haute))
+    )
+    assert "Projection au 31 décembre : entre" in html
 
 
 def test_lecteur_chiffres_masques_sous_le_secret(client, lecteur_a, clause_a):
