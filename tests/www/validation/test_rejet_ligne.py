@@ -153,6 +153,13 @@ def test_chaque_ligne_declaree_a_son_formulaire_de_rejet(client, departement, cl
     assert page.index(f'id="rejet-{dupont.pk}"') > fin_du_formulaire
 
 
+def test_un_identifiant_a_plusieurs_milliers_n_est_pas_groupe(client, departement, clause_a):
+    # USE_THOUSAND_SEPARATOR must not turn the id of row 12 345 into "12 345" in the form's id.
+    ligne = HeuresRealiseesFactory(pk=12345, clause=clause_a, mois=MARS)
+    page = connecte(client, departement).get(URL).content.decode()
+    assert f'id="rejet-{ligne.pk}"' in page and f'form="rejet-{ligne.pk}"' in page
+
+
 def test_barre_d_actions_collante_en_bas_de_la_fenetre(client, departement, deux_lignes):
     page = connecte(client, departement).get(URL).content.decode()
     barre = page.index('class="barre-actions')
