@@ -411,7 +411,7 @@ def heures_du_beneficiaire(*, user, beneficiaire: Beneficiaire):
     return (
         heures_visibles(user=user)
         .filter(beneficiaire=beneficiaire)
-        .select_related("clause__lot__marche", "employeur")
+        .select_related("clause__lot__marche__acheteur", "employeur")
         .order_by(
             "-mois", "clause__lot__marche__reference", "clause__lot__numero", "employeur__raison_sociale"
         )

@@ -23,7 +23,7 @@ JOUR_DE_RELANCE = 10  # last month should be declared by the 10th
 
 
 def _libelle_marche(marche) -> str:
-    return f"{marche.acheteur.nom} – marché {marche.reference} ({marche.objet})"
+    return f"marché {marche.libelle}"
 
 
 def avis_declarations_manquantes(*, jour: datetime.date) -> list[Avis]:
@@ -76,7 +76,7 @@ def avis_marches_a_risque(*, jour: datetime.date) -> list[Avis]:
                     Avis(
                         destinataire=agent,
                         type=TypeNotification.MARCHE_A_RISQUE,
-                        titre=f"Marché {marche.reference} à risque : {MotifRisque(code).label}",
+                        titre=f"Marché {marche.libelle} à risque : {MotifRisque(code).label}",
                         message=f"{_libelle_marche(marche)}{territoire}.\n{motif}",
                         lien=reverse("marches:detail", kwargs={"pk": marche.pk}),
                         cle=f"risque:{marche.pk}:{code}:{mois}",

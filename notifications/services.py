@@ -21,7 +21,8 @@ from comptes.models import User
 from insertion.enums import Statut
 from notifications.enums import TypeNotification
 from notifications.models import Notification, PreferenceNotification
-from portail.formats import heures, nombre
+from portail.formats import heures
+from portail.francais import pluriel
 from portail.periodes import code_mois, libelle_mois
 
 logger = logging.getLogger(__name__)
@@ -164,25 +165,24 @@ def envoyer_courriels(*, ids) -> int:
 
 
 def _lignes(nombre_lignes: int) -> str:
-    s = "s" if nombre_lignes > 1 else ""
-    return f"{nombre(nombre_lignes)} ligne{s} rejetée{s}"
+    return pluriel(nombre_lignes, "ligne rejetée", "lignes rejetées")
 
 
 def _titre_de_rejet(lignes) -> str:
-    groupes = list(dict.fromkeys((r.clause.lot.marche.reference, r.mois) for r in lignes))
+    groupes = list(dict.fromkeys((r.clause.lot.marche.libelle, r.mois) for r in lignes))
     if len(groupes) == 1:
         reference, mois = groupes[0]
         return f"{_lignes(len(lignes))} sur le marché {reference} pour {libelle_mois(mois)}"
     noms = [f"{reference} ({libelle_mois(mois)})" for reference, mois in groupes[:MARCHES_DANS_LE_TITRE]]
     reste = len(groupes) - MARCHES_DANS_LE_TITRE
-    suite = f" et {nombre(reste)} autre{'s' if reste > 1 else ''}" if reste > 0 else ""
+    suite = f" et {pluriel(reste, 'autre')}" if reste > 0 else ""
     return f"{_lignes(len(lignes))} : marché {', '.join(noms)}{suite}"
 
 
 def _ligne_de_rejet(rangee, *, avec_motif: bool) -> str:
     marche = rangee.clause.lot.marche
     texte = (
-        f"{rangee.beneficiaire} — {marche.acheteur.nom}, marché {marche.reference}, lot {rangee.clause.lot.numero}, "
+        f"{rangee.beneficiaire} — marché {marche.libelle}, lot {rangee.clause.lot.numero}, "
         f"{libelle_mois(rangee.mois)} : {heures(rangee.heures)}"
     )
     return f"{texte} (motif : {rangee.motif_rejet})" if avec_motif else texte
@@ -203,7 +203,7 @@ def _avis_de_rejet(agent: User, lignes) -> Avis:
     texte = [f"Motif du rejet : {next(iter(motifs))}"] if len(motifs) == 1 else []
     texte += [_ligne_de_rejet(r, avec_motif=len(motifs) > 1) for r in lignes[:LIGNES_DETAILLEES]]
     if (reste := len(lignes) - LIGNES_DETAILLEES) > 0:
-        texte.append(f"… et {nombre(reste)} autre{'s' if reste > 1 else ''}.")
+        texte.append(f"… et {pluriel(reste, 'autre')}.")
     premiere = lignes[0]
     action = min(lignes, key=lambda r: r.pk)
     return Avis(

@@ -67,7 +67,7 @@ def test_le_rejet_previent_l_agent_qui_a_declare(
     notification = Notification.objects.get()
     assert notification.destinataire == agent_a
     assert notification.type == TypeNotification.LIGNES_REJETEES
-    assert notification.titre == f"3 lignes rejetées sur le marché {marche_a.reference} pour mars 2026"
+    assert notification.titre == f"3 lignes rejetées sur le marché {marche_a.libelle} pour mars 2026"
     # In the portal, the clerk sees their people and the reason.
     assert "LEMARCHAND Odile" in notification.message
     assert MOTIF in notification.message
@@ -81,7 +81,7 @@ def test_le_rejet_previent_l_agent_qui_a_declare(
 
     (courriel,) = mailoutbox
     assert courriel.to == [agent_a.email]
-    assert f"3 lignes rejetées sur le marché {marche_a.reference} pour mars 2026" in courriel.subject
+    assert f"3 lignes rejetées sur le marché {marche_a.libelle} pour mars 2026" in courriel.subject
     assert f"http://127.0.0.1:8000{notification.lien}" in courriel.body
 
 
@@ -160,7 +160,7 @@ def test_un_rejet_sur_deux_epci_une_notification_par_agent_et_ses_lignes(
     pour_a = Notification.objects.get(destinataire=agent_a)
     pour_b = Notification.objects.get(destinataire=agent_b)
     assert pour_a.titre.startswith("3 lignes rejetées")
-    assert pour_b.titre == f"1 ligne rejetée sur le marché {marche_b.reference} pour mars 2026"
+    assert pour_b.titre == f"1 ligne rejetée sur le marché {marche_b.libelle} pour mars 2026"
     assert str(de_b.beneficiaire) not in pour_a.message
     assert str(lignes_de_a[0].beneficiaire) not in pour_b.message
 

@@ -122,9 +122,8 @@ class HeuresBeneficiaireTable(tables.Table):
     def render_marche(self, record):
         lot = record.clause.lot
         return format_html(
-            '{}<br><span class="small text-body-secondary">{} — lot {}</span>',
-            lot.marche.reference,
-            lot.marche.objet[:80],
+            '{}<br><span class="small text-body-secondary">lot {}</span>',
+            lot.marche.libelle,
             lot.numero,
         )
 

@@ -76,7 +76,7 @@ class ClauseACalibrerTable(tables.Table):
             '<a class="btn btn-primary btn-sm" href="{}">Calibrer'
             '<span class="visually-hidden"> la clause du marché {}, lot {}</span></a>',
             reverse("calibrage:calibrer", args=[record.pk]),
-            record.lot.marche.reference,
+            record.lot.marche.libelle,
             record.lot.numero,
         )
 

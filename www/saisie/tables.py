@@ -77,10 +77,9 @@ class ClauseASaisirTable(tables.Table):
                 '<span class="text-body-secondary">à partir {}</span>', de(libelle_mois(marche.date_debut))
             )
         return format_html(
-            '<a class="text-nowrap" href="{}">Saisir {}</a><span class="visually-hidden"> : {}, {}, lot {}</span>',
+            '<a class="text-nowrap" href="{}">Saisir {}</a><span class="visually-hidden"> : {}, lot {}</span>',
             reverse("saisie:grille", args=[record.pk, code_mois(mois)]),
             libelle_mois(mois),
-            marche.acheteur.nom,
-            marche.reference,
+            marche.libelle,
             record.lot.numero,
         )

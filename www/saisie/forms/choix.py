@@ -12,7 +12,7 @@ class ChoixClauseField(forms.ModelChoiceField):
     def label_from_instance(self, clause):
         lot = clause.lot
         titulaire = lot.titulaire.raison_sociale if lot.titulaire_id else "titulaire non renseigné"
-        return f"{lot.marche.reference} — lot {lot.numero} : {lot.intitule} — {titulaire}"
+        return f"{lot.marche.libelle} — lot {lot.numero} : {lot.intitule} — {titulaire}"
 
 
 class ChoixSaisieForm(BootstrapForm):
