@@ -27,6 +27,7 @@ from tests.factories import (
 )
 from tests.www.tableau_de_bord.aides import NBSP, URL, URL_BILAN, URL_JSON, donnees_json, exporter, get, html
 from www.tableau_de_bord import graphiques
+from www.tableau_de_bord.tables import TABLES
 
 pytestmark = pytest.mark.django_db
 
@@ -142,18 +143,19 @@ def test_bilan_imprimable(client, jeu_annuel):
     response = get(client, jeu_annuel["agent_alpha"], URL_BILAN, annee=2025)
     page = html(response)
     date = timezone.localdate().strftime("%d/%m/%Y")
-    assert '<h1 class="h2">Bilan 2025 des clauses sociales d\'insertion — CC Alpha</h1>' in page
-    assert f"Édité le {date}." in page
+    assert ">Bilan 2025 des clauses sociales d'insertion — CC Alpha</h1>" in page
+    assert f"Bilan 2025 — CC Alpha — édité le {date} — provisoire" in page
     assert "/static/css/bilan-print.css" in page
     assert "/static/js/bilan.js" in page
     assert 'id="bouton-imprimer"' in page and ">Imprimer</button>" in page
-    assert f'id="heures-validees">150{NBSP}h<' in page
-    assert page.count('role="img"') == 4
-    for titre in ("Heures par EPCI", "Heures par marché", "Les personnes", "Sorties"):
+    assert f'class="valeur heures-validees">150{NBSP}h<' in page
+    assert page.count('role="img"') == 1  # the synthesis's chart; the annex has the tables only
+    assert "Annexe — les tableaux complets de 2025" in page
+    for titre in ("Heures par EPCI", "Marchés avec clause en exécution", "Personnes par sexe", "Sorties par catégorie"):
         assert titre in page
     assert "-sort=" not in page  # no sort links on paper
     assert "_export=" not in page
-    assert page.count('class="mb-5 section-bilan"') == 9
+    assert page.count('class="mb-4 tableau-annexe"') == len(TABLES)
 
 
 def test_feuille_de_style_d_impression(client, jeu_annuel):
@@ -218,7 +220,8 @@ def _volume(n):
 # then 16 for the figures: synthesis (3), the setting of training hours, months, EPCI targets, EPCI, buyers,
 # publics (2), modalities, contracts, sex, age bands, qualifications, sorties. The page adds the years (2) and the EPCI of the filter.
 # The session is saved again at the end (savepoint, update, release: +3) so that it ends after 30 minutes idle.
-REQUETES = {URL: 26, URL_JSON: 23, URL_BILAN: 23}
+# The bilan computes the previous year's figures too (16 more) and reads the comment and its versions (2).
+REQUETES = {URL: 26, URL_JSON: 23, URL_BILAN: 41}
 
 
 @pytest.mark.parametrize("n", [10, 1000])
