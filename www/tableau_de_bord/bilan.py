@@ -80,8 +80,17 @@ def evolution(valeur, precedente) -> str:
     return f"{signe}{pourcentage(abs(taux))}"
 
 
+def mois_termines(annee: int, aujourd_hui=None) -> int:
+    """Months of the year already over: 12 for a past year, 0 for a future one or in January."""
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    if annee < aujourd_hui.year:
+        return 12
+    return aujourd_hui.month - 1 if annee == aujourd_hui.year else 0
+
+
 def comparaison(chiffres: Chiffres, precedents: Chiffres | None, nb_mois: int) -> dict | None:
-    """The year beside the previous one over the same months; None for a year not begun or without a previous one."""
+    """The year beside the previous one over the same months over (`nb_mois`, from January); None when no
+    month is over yet or there is no previous year."""
     if precedents is None or nb_mois == 0:
         return None
     annee, avant = chiffres.synthese, precedents.synthese
@@ -94,12 +103,16 @@ def comparaison(chiffres: Chiffres, precedents: Chiffres | None, nb_mois: int) -
     if nb_mois < 12:
         lignes.append(
             LigneComparaison(
-                "Heures validées sur l'année entière", annee.heures_validees, avant.heures_validees, "—"
+                f"Heures validées sur l'année ({chiffres.perimetre.annee} : à ce jour)",
+                annee.heures_validees,
+                avant.heures_validees,
+                "—",
             )
         )
     lignes.append(
         LigneComparaison(
-            "Personnes ayant travaillé des heures validées" + ("" if nb_mois == 12 else " (depuis janvier)"),
+            "Personnes ayant travaillé des heures validées"
+            + ("" if nb_mois == 12 else f" ({chiffres.perimetre.annee} : à ce jour)"),
             annee.nb_beneficiaires,
             avant.nb_beneficiaires,
             evolution(annee.nb_beneficiaires, avant.nb_beneficiaires) if nb_mois == 12 else "—",
@@ -141,7 +154,7 @@ def synthese_du_bilan(*, user, perimetre: Perimetre, libelle: str, commentaire) 
             nb_mois=nb_mois,
             hauteur=280,
         ),
-        "comparaison": comparaison(chiffres, precedents, nb_mois),
+        "comparaison": comparaison(chiffres, precedents, mois_termines(perimetre.annee)),
         "table_epci": EpciTable(
             list(chiffres.par_epci),
             orderable=False,

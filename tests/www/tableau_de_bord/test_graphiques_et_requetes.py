@@ -151,7 +151,12 @@ def test_bilan_imprimable(client, jeu_annuel):
     assert f'class="valeur heures-validees">150{NBSP}h<' in page
     assert page.count('role="img"') == 1  # the synthesis's chart; the annex has the tables only
     assert "Annexe — les tableaux complets de 2025" in page
-    for titre in ("Heures par EPCI", "Marchés avec clause en exécution", "Personnes par sexe", "Sorties par catégorie"):
+    for titre in (
+        "Heures par EPCI",
+        "Marchés avec clause en exécution",
+        "Personnes par sexe",
+        "Sorties par catégorie",
+    ):
         assert titre in page
     assert "-sort=" not in page  # no sort links on paper
     assert "_export=" not in page
