@@ -69,6 +69,9 @@ ACCES = {
     "tableau-de-bord/":                                         (CONNEXION, 200,       200,       200,       200,       200,       200),
     "tableau-de-bord/indicateurs.json":                         (CONNEXION, 200,       200,       200,       200,       200,       200),
     "tableau-de-bord/bilan/":                                   (CONNEXION, 200,       200,       200,       200,       200,       200),
+    "tableau-de-bord/bilan.xlsx":                               (CONNEXION, 200,       200,       200,       200,       200,       200),
+    # Every EPCI's synthesis at once: for those who see every EPCI; an EPCI's accounts have their own bilan.
+    "tableau-de-bord/bilan/epci/":                              (CONNEXION, 200,       404,       404,       200,       404,       200),
     # Yearly targets: set by the Département only.
     "objectifs/":                                               (CONNEXION, 200,       404,       404,       404,       404,       200),
     # Contracts show no person: readers see them too; marche_a belongs to EPCI A.
