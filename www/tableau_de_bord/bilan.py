@@ -31,7 +31,6 @@ from marches.selectors import epci_du_territoire
 from portail.acces import utilisateur_ou_404
 from portail.formats import Masque, pourcentage
 from portail.periodes import ANNEE_MIN
-from portail.requetes import PaginationTable
 from portail.tableurs import classeur_xlsx
 from www.tableau_de_bord import graphiques
 from www.tableau_de_bord.forms import CommentaireBilanForm
@@ -292,8 +291,7 @@ def classeur(request):
         raise Http404(" ".join(demande.erreurs))
     chiffres = calculer_chiffres(user=request.user, perimetre=demande.perimetre)
     feuilles = []
-    for table in construire_tables(chiffres, orderable=False).values():
-        PaginationTable(request, paginate=False).configure(table)
+    for table in construire_tables(chiffres, orderable=False).values():  # unpaginated, in the page's order
         feuilles.append(TableExport(TableExport.XLSX, table, dataset_kwargs={"title": table.feuille}).dataset)
     perimetre = demande.perimetre
     suffixe = f"-{perimetre.epci.siren}" if perimetre.epci else ""
