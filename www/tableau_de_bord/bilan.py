@@ -6,6 +6,7 @@ comparison with the previous year takes the same months of both years (January t
 The Département's comment is written here by Département staff (a POST on the bilan itself).
 """
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
@@ -170,6 +171,20 @@ def _pied(*, libelle: str, annee: int, definitif: bool) -> str:
     return f"Bilan {annee} — {libelle} — édité le {timezone.localdate():%d/%m/%Y} — {etat}"
 
 
+def chaine_css(texte: str) -> str:
+    """A CSS string literal of `texte` (quotes and backslashes escaped, on one line)."""
+    texte = re.sub(r"[\x00-\x1f\x7f]", " ", texte).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{texte}"'
+
+
+def _marges(texte: str, page: str = "") -> str:
+    """The running footer in the bottom-left margin box of the printed pages (`page`: a named page)."""
+    return (
+        f"@page {page}{{ @bottom-left {{ content: {chaine_css(texte)}; font-family: system-ui, sans-serif; "
+        "font-size: 8pt; color: #495057; } }\n"
+    )
+
+
 def _url(nom: str, demande, user, **extra) -> str:
     return f"{reverse(nom)}?{urlencode(demande.parametres(user) | extra)}"
 
@@ -235,7 +250,7 @@ def bilan(request):
             "annee": synthese["annee"],
             "libelle_perimetre": demande.libelle,
             "definitif": definitif,
-            "pied": _pied(libelle=demande.libelle, annee=perimetre.annee, definitif=definitif),
+            "url_pied": _url("tableau_de_bord:pied", demande, user),
             "annexe": annexe,
             "tables": tables,
             "form": form,
@@ -277,7 +292,7 @@ def bilan_par_epci(request):
             "syntheses": syntheses,
             "annee": str(annee),
             "definitif": definitif,
-            "pied": _pied(libelle="par EPCI", annee=annee, definitif=definitif),
+            "url_pied": f"{reverse('tableau_de_bord:pied')}?{urlencode({'annee': annee, 'chaque_epci': 1})}",
             "url_bilan": f"{reverse('tableau_de_bord:bilan')}?{urlencode({'annee': annee})}",
         },
     )
@@ -300,4 +315,27 @@ def classeur(request):
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     reponse["Content-Disposition"] = f'attachment; filename="bilan-{perimetre.annee}{suffixe}.xlsx"'
+    return reponse
+
+
+@utilisateur_ou_404("is_authenticated")
+def pied_css(request):
+    """The running footer of the printed bilan (scope, year, date, provisoire or définitif), as a stylesheet:
+    Chromium prints page margin boxes, but their text can only come from CSS (no inline style: CSP).
+    `?chaque_epci=1`: one named page per EPCI, for the document of every EPCI's synthesis."""
+    definitif = False  # the year's closing, when recorded
+    demande = lire_demande(request)
+    annee = demande.perimetre.annee
+    if request.GET.get("chaque_epci") == "1" and request.user.voit_plusieurs_epci:
+        regles = [_marges(_pied(libelle="chaque EPCI", annee=annee, definitif=definitif))]
+        for epci in epci_du_territoire():
+            siren = re.sub(r"\D", "", epci.siren)
+            regles.append(
+                _marges(_pied(libelle=epci.nom, annee=annee, definitif=definitif), f"pied-{siren} ")
+            )
+            regles.append(f"#bilan-{siren} {{ page: pied-{siren}; }}\n")
+    else:
+        regles = [_marges(_pied(libelle=demande.libelle, annee=annee, definitif=definitif))]
+    reponse = HttpResponse('@charset "utf-8";\n' + "".join(regles), content_type="text/css; charset=utf-8")
+    reponse["Cache-Control"] = "private, no-store"
     return reponse

@@ -10,4 +10,5 @@ urlpatterns = [
     path("tableau-de-bord/bilan/", bilan.bilan, name="bilan"),
     path("tableau-de-bord/bilan/epci/", bilan.bilan_par_epci, name="bilan_epci"),
     path("tableau-de-bord/bilan.xlsx", bilan.classeur, name="classeur"),
+    path("tableau-de-bord/bilan/pied.css", bilan.pied_css, name="pied"),
 ]

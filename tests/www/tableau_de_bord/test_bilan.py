@@ -25,7 +25,7 @@ from tests.factories import (
 )
 from tests.requetes import assert_autant_de_requetes, requetes_de_la_page
 from tests.www.tableau_de_bord.aides import NBSP, URL_BILAN, exporter, get, html
-from www.tableau_de_bord.bilan import evolution, mois_termines
+from www.tableau_de_bord.bilan import chaine_css, evolution, mois_termines
 from www.tableau_de_bord.tables import TABLES, construire_tables
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_synthese_comparee_a_l_annee_precedente(client, jeu_annuel):
     reponse = get(client, jeu_annuel["departement"], URL_BILAN, annee=2025)
     page = html(reponse)
     assert "Comparaison avec 2024, sur l&#x27;année" in page
-    assert "Bilan 2025 — Département de Maine-et-Loire — édité le" in page
+    assert f'href="{reverse("tableau_de_bord:pied")}?annee=2025"' in page  # the running footer
     assert "Chiffres provisoires" in page
     lignes = reponse.context["bilan"]["comparaison"]["lignes"]
     # 2024: 80 h (p2, Beta, December), 1 person.
@@ -285,3 +285,32 @@ def test_classeur_valeurs_des_tableaux_de_la_page(client, jeu_annuel):
 
 def test_classeur_annee_invalide(client, jeu_annuel):
     assert get(client, jeu_annuel["departement"], URL_CLASSEUR, annee="20x5").status_code == 404
+
+
+# --- the running footer ----------------------------------------------------------------------------
+
+URL_PIED = reverse("tableau_de_bord:pied")
+
+
+def test_pied_de_page_du_bilan(client, jeu_annuel):
+    reponse = get(client, jeu_annuel["departement"], URL_PIED, annee=2025)
+    assert reponse["Content-Type"] == "text/css; charset=utf-8"
+    css = reponse.content.decode()
+    assert "@bottom-left" in css and "— Département de Maine-et-Loire —" in css and "— provisoire" in css
+    css = get(client, jeu_annuel["lecteur_beta"], URL_PIED, annee=2025, chaque_epci=1).content.decode()
+    assert "Bilan 2025 — CC Beta —" in css and "CC Alpha" not in css and "@page pied-" not in css
+
+
+def test_pied_de_page_de_chaque_epci(client, jeu_annuel):
+    """One named page per EPCI, so that each synthesis prints its EPCI's name at the foot of its pages."""
+    alpha = jeu_annuel["alpha"]
+    css = get(client, jeu_annuel["lecteur"], URL_PIED, annee=2025, chaque_epci=1).content.decode()
+    assert f'@page pied-{alpha.siren} {{ @bottom-left {{ content: "Bilan 2025 — CC Alpha —' in css
+    assert f"#bilan-{alpha.siren} {{ page: pied-{alpha.siren}; }}" in css
+    page = html(get(client, jeu_annuel["lecteur"], URL_EPCI, annee=2025))
+    assert f'id="bilan-{alpha.siren}"' in page
+    assert f'href="{URL_PIED}?annee=2025&amp;chaque_epci=1"' in page
+
+
+def test_chaine_css_echappee():
+    assert chaine_css('CC "Alpha" \\ Beta\n') == '"CC \\"Alpha\\" \\\\ Beta "'

@@ -144,7 +144,11 @@ def test_bilan_imprimable(client, jeu_annuel):
     page = html(response)
     date = timezone.localdate().strftime("%d/%m/%Y")
     assert ">Bilan 2025 des clauses sociales d'insertion — CC Alpha</h1>" in page
-    assert f"Bilan 2025 — CC Alpha — édité le {date} — provisoire" in page
+    assert 'href="/tableau-de-bord/bilan/pied.css?annee=2025"' in page
+    pied = get(
+        client, jeu_annuel["agent_alpha"], "/tableau-de-bord/bilan/pied.css", annee=2025
+    ).content.decode()
+    assert f'content: "Bilan 2025 — CC Alpha — édité le {date} — provisoire"' in pied
     assert "/static/css/bilan-print.css" in page
     assert "/static/js/bilan.js" in page
     assert 'id="bouton-imprimer"' in page and ">Imprimer</button>" in page
