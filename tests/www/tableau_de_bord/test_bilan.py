@@ -283,6 +283,17 @@ def test_classeur_valeurs_des_tableaux_de_la_page(client, jeu_annuel):
     assert {"secret", "< 5"} & {c.value for c in epci["F"]}  # Beta's single person, masked as on the page
 
 
+@pytest.mark.parametrize("url", [URL_CLASSEUR, URL_BILAN])
+def test_requetes_du_classeur_et_du_bilan_selon_les_donnees(client, url):
+    client.force_login(UserFactory(lecteur=True))
+    personnes, clauses = _clauses([EpciFactory(), EpciFactory()])
+    _volume(12, personnes, clauses)
+    _, avec_n = requetes_de_la_page(client, url, {"annee": 2025})
+    _volume(108, personnes, clauses, debut=12)
+    _, avec_10_n = requetes_de_la_page(client, url, {"annee": 2025})
+    assert_autant_de_requetes(avec_n, avec_10_n)
+
+
 def test_classeur_annee_invalide(client, jeu_annuel):
     assert get(client, jeu_annuel["departement"], URL_CLASSEUR, annee="20x5").status_code == 404
 
