@@ -1,7 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from insertion.models import Clause, HeuresRealisees, Objectif, ParametresCalibrage, ParametresObjectif
+from insertion.models import (
+    Clause,
+    CommentaireBilan,
+    HeuresRealisees,
+    Objectif,
+    ParametresCalibrage,
+    ParametresObjectif,
+)
 from portail import formats
 from portail.administration import AutocompletionAdminMixin, SuperutilisateurAdminMixin
 
@@ -62,3 +69,18 @@ class ParametresObjectifAdmin(SimpleHistoryAdmin):
     """How training hours count toward the yearly target; a single row (none: they all count)."""
 
     list_display = ["__str__", "prise_en_compte_formation", "plafond_formation"]
+
+
+@admin.register(CommentaireBilan)
+class CommentaireBilanAdmin(AutocompletionAdminMixin, SimpleHistoryAdmin):
+    """The Département's comments of the yearly bilans (written on the bilan page), with their history."""
+
+    list_display = ["libelle_annee", "epci", "auteur", "modifie_le"]
+    list_filter = ["annee", "epci"]
+    list_select_related = ["epci", "auteur"]
+    autocomplete_fields = ["epci"]
+    raw_id_fields = ["auteur"]
+
+    @admin.display(description="année", ordering="annee")
+    def libelle_annee(self, commentaire):
+        return formats.annee(commentaire.annee)

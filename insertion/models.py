@@ -11,9 +11,11 @@ from simple_history.models import HistoricalRecords
 from insertion.enums import BaseJuridique, Modalite, PriseEnCompteFormation, Statut, TypeContrat
 from insertion.regles import (
     HEURES_MAX_PAR_LIGNE,
+    MESSAGE_COMMENTAIRE_LONG,
     MESSAGE_HEURES_LIGNE,
     MESSAGE_MOTIF_REJET,
     MESSAGE_MOTIF_REOUVERTURE,
+    TEXTE_MAX_COMMENTAIRE,
 )
 from insertion.releves.lecture import TAILLE_MAX_OCTETS
 from marches.enums import NatureMarche
@@ -439,3 +441,62 @@ class ClotureAnnee(models.Model):
     @property
     def cloturee(self) -> bool:
         return self.date_cloture is not None
+
+
+class CommentaireBilan(models.Model):
+    """The Département's comment printed in a yearly bilan: one per year for the Département (no EPCI), one per
+    year and EPCI for an EPCI's bilan."""
+
+    annee = models.PositiveSmallIntegerField("année")
+    epci = models.ForeignKey(
+        "territoires.Epci",
+        verbose_name="EPCI",
+        on_delete=models.CASCADE,
+        related_name="commentaires_bilan",
+        null=True,
+        blank=True,
+        help_text="Vide pour le bilan du Département entier.",
+    )
+    texte = models.TextField("commentaire", max_length=TEXTE_MAX_COMMENTAIRE)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="auteur",
+        on_delete=models.PROTECT,
+        related_name="commentaires_bilan",
+    )
+    modifie_le = models.DateTimeField("modifié le", default=timezone.now)
+
+    history = HistoricalRecords(verbose_name="historique des commentaires du bilan")
+
+    class Meta:
+        verbose_name = "commentaire du bilan"
+        verbose_name_plural = "commentaires du bilan"
+        ordering = ["-annee", "epci"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(annee__gte=2000, annee__lte=2100),
+                name="commentaire_bilan_annee_plausible",
+                violation_error_message="L'année du commentaire doit être comprise entre 2000 et 2100.",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("texte"), TEXTE_MAX_COMMENTAIRE),
+                name="commentaire_bilan_texte_court",
+                violation_error_message=MESSAGE_COMMENTAIRE_LONG,
+            ),
+            models.UniqueConstraint(
+                fields=["annee"],
+                condition=models.Q(epci__isnull=True),
+                name="commentaire_bilan_departement_unique",
+                violation_error_message="Le bilan du Département a déjà un commentaire pour cette année.",
+            ),
+            models.UniqueConstraint(
+                fields=["annee", "epci"],
+                condition=models.Q(epci__isnull=False),
+                name="commentaire_bilan_epci_unique",
+                violation_error_message="Le bilan de cet EPCI a déjà un commentaire pour cette année.",
+            ),
+        ]
+
+    def __str__(self):
+        perimetre = self.epci.nom if self.epci_id else "Département"
+        return f"Commentaire du bilan {formats.annee(self.annee)} — {perimetre}"

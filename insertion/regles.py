@@ -28,6 +28,9 @@ MESSAGE_PLAFONDS_MENSUELS = (
     "est refusée."
 )
 MESSAGE_MOTIF_REJET = "Indiquez le motif du rejet : l'EPCI le verra."
+# The Département's comment of a bilan: it prints on the bilan's second page, a few paragraphs at most.
+TEXTE_MAX_COMMENTAIRE = 1500
+MESSAGE_COMMENTAIRE_LONG = f"Le commentaire du bilan tient en {TEXTE_MAX_COMMENTAIRE} caractères au plus, pour tenir sur la page imprimée."
 
 # A statement waiting for the confirmation of totals above the alert is kept this long, for its owner only.
 DUREE_RELEVE_EN_ATTENTE = datetime.timedelta(hours=1)

@@ -35,15 +35,31 @@ class ExportTableur(TableExport):
         return super().export()
 
 
-def _xlsx(dataset: tablib.Dataset) -> bytes:
-    classeur = openpyxl.load_workbook(BytesIO(dataset.export("xlsx", escape=True)))
-    for ligne in classeur.active.iter_rows(min_row=2):
+def _formats_francais(feuille) -> None:
+    for ligne in feuille.iter_rows(min_row=2):
         for cellule in ligne:
             if cellule.is_date:
                 cellule.number_format = "DD/MM/YYYY"
             elif cellule.data_type == "n" and cellule.value is not None:
                 entier = float(cellule.value).is_integer()
                 cellule.number_format = "#,##0" if entier else "#,##0.00"
+
+
+def _xlsx(dataset: tablib.Dataset) -> bytes:
+    classeur = openpyxl.load_workbook(BytesIO(dataset.export("xlsx", escape=True)))
+    _formats_francais(classeur.active)
+    sortie = BytesIO()
+    classeur.save(sortie)
+    return sortie.getvalue()
+
+
+def classeur_xlsx(feuilles: list[tablib.Dataset]) -> bytes:
+    """One XLSX workbook, a sheet per dataset (named by its title, 31 characters at most), in French formats
+    and with formulas neutralised, like a single table's export."""
+    livre = tablib.Databook(feuilles)
+    classeur = openpyxl.load_workbook(BytesIO(livre.export("xlsx", escape=True, column_width="adaptive")))
+    for feuille in classeur.worksheets:
+        _formats_francais(feuille)
     sortie = BytesIO()
     classeur.save(sortie)
     return sortie.getvalue()

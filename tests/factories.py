@@ -14,7 +14,14 @@ from beneficiaires.models import AccesDonnees, Beneficiaire, Eligibilite, Public
 from comptes.enums import Role
 from comptes.models import User
 from insertion.enums import BaseJuridique, Modalite, Statut, TypeContrat
-from insertion.models import Clause, ClotureAnnee, HeuresRealisees, Objectif, ReleveEnAttente
+from insertion.models import (
+    Clause,
+    ClotureAnnee,
+    CommentaireBilan,
+    HeuresRealisees,
+    Objectif,
+    ReleveEnAttente,
+)
 from marches.enums import EtapeSuivi, NatureMarche, TypeAcheteur, TypeIdentifiant, TypeStructure
 from marches.models import Acheteur, Entreprise, EvenementSuivi, Lot, Marche
 from notifications.enums import TypeNotification
@@ -321,6 +328,16 @@ class ObjectifFactory(DjangoModelFactory):
 
     class Params:
         pour_epci = factory.Trait(epci=factory.SubFactory(EpciFactory), heures=1_000)
+
+
+class CommentaireBilanFactory(DjangoModelFactory):
+    class Meta:
+        model = CommentaireBilan
+
+    annee = factory.Sequence(lambda n: 2100 - n % 50)
+    epci = None
+    texte = "Une année d'insertion soutenue sur le territoire."
+    auteur = factory.SubFactory(UserFactory, departement=True)
 
 
 class ReleveEnAttenteFactory(DjangoModelFactory):

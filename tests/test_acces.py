@@ -24,6 +24,7 @@ from insertion.models import ParametresCalibrage, ParametresObjectif
 from portail.periodes import code_mois, mois_courant
 from tests.factories import (
     ClotureAnneeFactory,
+    CommentaireBilanFactory,
     EligibiliteFactory,
     EvenementSuiviFactory,
     NotificationFactory,
@@ -77,6 +78,11 @@ ACCES = {
     "tableau-de-bord/":                                         (CONNEXION, 200,       200,       200,       200,       200,       200),
     "tableau-de-bord/indicateurs.json":                         (CONNEXION, 200,       200,       200,       200,       200,       200),
     "tableau-de-bord/bilan/":                                   (CONNEXION, 200,       200,       200,       200,       200,       200),
+    "tableau-de-bord/bilan.xlsx":                               (CONNEXION, 200,       200,       200,       200,       200,       200),
+    # The running footer of the printed bilan, as a stylesheet: the scope's name, year and date only.
+    "tableau-de-bord/bilan/pied.css":                           (CONNEXION, 200,       200,       200,       200,       200,       200),
+    # Every EPCI's synthesis at once: for those who see every EPCI; an EPCI's accounts have their own bilan.
+    "tableau-de-bord/bilan/epci/":                              (CONNEXION, 200,       404,       404,       200,       404,       200),
     # Yearly targets: set by the Département only.
     "objectifs/":                                               (CONNEXION, 200,       404,       404,       404,       404,       200),
     # Contracts show no person: readers see them too; marche_a belongs to EPCI A.
@@ -242,6 +248,7 @@ def objets(epci_a, marche_a, clause_a, personne_a, agent_a):
         "insertion.clause": clause_a,
         "insertion.heuresrealisees": personne_a.heures.get(),
         "insertion.objectif": ObjectifFactory(),
+        "insertion.commentairebilan": CommentaireBilanFactory(),
         # Reference rows of a data migration: a transactional test's flush may have emptied the table.
         "insertion.parametrescalibrage": ParametresCalibrage.objects.get_or_create(
             nature="travaux", defaults={"part_main_oeuvre": 50, "taux_insertion": 5, "cout_horaire": 30}

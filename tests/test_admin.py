@@ -10,7 +10,14 @@ from django.urls import reverse
 from beneficiaires.enums import CodePublic
 from beneficiaires.models import Beneficiaire, Eligibilite, Public, Sortie
 from comptes.models import User
-from insertion.models import Clause, HeuresRealisees, Objectif, ParametresCalibrage, ParametresObjectif
+from insertion.models import (
+    Clause,
+    CommentaireBilan,
+    HeuresRealisees,
+    Objectif,
+    ParametresCalibrage,
+    ParametresObjectif,
+)
 from marches.models import Acheteur, Entreprise, EvenementSuivi, Lot, Marche
 from portail.administration import AutocompletionAdminMixin
 from territoires.models import Commune, Epci
@@ -29,6 +36,7 @@ FABRIQUES = {
     Clause: factories.ClauseFactory,
     HeuresRealisees: factories.HeuresRealiseesFactory,
     Objectif: factories.ObjectifFactory,
+    CommentaireBilan: factories.CommentaireBilanFactory,
     # Reference rows of a data migration (one per nature): a transactional test's flush may have emptied them.
     ParametresCalibrage: lambda: ParametresCalibrage.objects.get_or_create(
         nature="travaux", defaults={"part_main_oeuvre": 50, "taux_insertion": 5, "cout_horaire": 30}

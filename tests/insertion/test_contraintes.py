@@ -15,6 +15,7 @@ from insertion.models import (
     ParametresObjectif,
     ReleveEnAttente,
 )
+from insertion.regles import MESSAGE_COMMENTAIRE_LONG, TEXTE_MAX_COMMENTAIRE
 from insertion.releves.lecture import TAILLE_MAX_OCTETS
 from marches.enums import NatureMarche
 from tests.contraintes import (
@@ -32,6 +33,7 @@ from tests.contraintes import (
 from tests.factories import (
     ClauseFactory,
     ClotureAnneeFactory,
+    CommentaireBilanFactory,
     EpciFactory,
     HeuresRealiseesFactory,
     ObjectifFactory,
@@ -281,7 +283,37 @@ CHECKS += [
     ),
 ]
 
+CHECKS += [
+    Cas(
+        "commentaire_bilan_annee_plausible",
+        CommentaireBilanFactory,
+        {"annee": 1999},
+        {"annee": 2000},
+        id="1999",
+    ),
+    Cas(
+        "commentaire_bilan_texte_court",
+        CommentaireBilanFactory,
+        {"texte": "x" * (TEXTE_MAX_COMMENTAIRE + 1)},
+        {"texte": "x" * TEXTE_MAX_COMMENTAIRE},
+        id="trop-long",
+        message=MESSAGE_COMMENTAIRE_LONG,
+    ),
+]
+
+
+def _commentaires_departement():
+    return CommentaireBilanFactory(annee=2025), CommentaireBilanFactory(annee=2026)
+
+
+def _commentaires_du_meme_epci():
+    epci = EpciFactory()
+    return CommentaireBilanFactory(annee=2025, epci=epci), CommentaireBilanFactory(annee=2026, epci=epci)
+
+
 DOUBLONS = [
+    Doublon("commentaire_bilan_departement_unique", _commentaires_departement, ["annee"]),
+    Doublon("commentaire_bilan_epci_unique", _commentaires_du_meme_epci, ["annee"]),
     Doublon("heures_realisees_ligne_unique", _heures_de_la_meme_ligne, ["modalite"]),
     Doublon("objectif_departement_unique_par_annee", _objectifs_departement, ["annee"]),
     Doublon("objectif_epci_unique_par_annee", _objectifs_du_meme_epci, ["annee"]),

@@ -1,4 +1,4 @@
-"""The dashboard, its figures as JSON and the printable yearly bilan.
+"""The dashboard and its figures as JSON (the printable yearly bilan is in `bilan`).
 
 Aggregates only (nobody's name or birth date), so every signed-in user reads them, within their scope:
 Département staff and readers attached to no EPCI see the whole Département and may pick an EPCI;
@@ -187,6 +187,7 @@ def _contexte(request, demande: Demande, chiffres: Chiffres, tables: dict, jour:
         "mois_comparaison": libelle_mois(synthese.mois_comparaison) if synthese.mois_comparaison else "",
         "url_tableau_de_bord": f"{reverse('tableau_de_bord:page')}?{urlencode(parametres)}",
         "url_bilan": f"{reverse('tableau_de_bord:bilan')}?{urlencode(parametres)}",
+        "url_classeur": f"{reverse('tableau_de_bord:classeur')}?{urlencode(parametres)}",
         "url_json": f"{reverse('tableau_de_bord:json')}?{urlencode(parametres)}",
     }
 
@@ -243,21 +244,6 @@ def tableau_de_bord(request):
         "exports": True,
     }
     return render(request, "tableau_de_bord/page.html", contexte)
-
-
-@utilisateur_ou_404("is_authenticated")
-def bilan(request):
-    jour = timezone.localdate()
-    demande = lire_demande(request)
-    chiffres = calculer_chiffres(user=request.user, perimetre=demande.perimetre, jour=jour)
-    tables = construire_tables(chiffres, orderable=False)
-    for erreur in demande.erreurs:
-        messages.warning(request, erreur)
-    contexte = _contexte(request, demande, chiffres, tables, jour) | {
-        "date_edition": f"{jour:%d/%m/%Y}",
-        "exports": False,
-    }
-    return render(request, "tableau_de_bord/bilan.html", contexte)
 
 
 # --- JSON ------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from tests.factories import (
 )
 from tests.www.tableau_de_bord.aides import NBSP, URL, URL_BILAN, URL_JSON, donnees_json, exporter, get, html
 from www.tableau_de_bord import graphiques
+from www.tableau_de_bord.tables import TABLES
 
 pytestmark = pytest.mark.django_db
 
@@ -142,18 +143,28 @@ def test_bilan_imprimable(client, jeu_annuel):
     response = get(client, jeu_annuel["agent_alpha"], URL_BILAN, annee=2025)
     page = html(response)
     date = timezone.localdate().strftime("%d/%m/%Y")
-    assert '<h1 class="h2">Bilan 2025 des clauses sociales d\'insertion — CC Alpha</h1>' in page
-    assert f"Édité le {date}." in page
+    assert ">Bilan 2025 des clauses sociales d'insertion — CC Alpha</h1>" in page
+    assert 'href="/tableau-de-bord/bilan/pied.css?annee=2025"' in page
+    pied = get(
+        client, jeu_annuel["agent_alpha"], "/tableau-de-bord/bilan/pied.css", annee=2025
+    ).content.decode()
+    assert f'content: "Bilan 2025 — CC Alpha — édité le {date} — provisoire"' in pied
     assert "/static/css/bilan-print.css" in page
     assert "/static/js/bilan.js" in page
     assert 'id="bouton-imprimer"' in page and ">Imprimer</button>" in page
-    assert f'id="heures-validees">150{NBSP}h<' in page
-    assert page.count('role="img"') == 4
-    for titre in ("Heures par EPCI", "Heures par marché", "Les personnes", "Sorties"):
+    assert f'class="valeur heures-validees">150{NBSP}h<' in page
+    assert page.count('role="img"') == 1  # the synthesis's chart; the annex has the tables only
+    assert "Annexe — les tableaux complets de 2025" in page
+    for titre in (
+        "Heures par EPCI",
+        "Marchés avec clause en exécution",
+        "Personnes par sexe",
+        "Sorties par catégorie",
+    ):
         assert titre in page
     assert "-sort=" not in page  # no sort links on paper
     assert "_export=" not in page
-    assert page.count('class="mb-5 section-bilan"') == 9
+    assert page.count('class="mb-4 tableau-annexe"') == len(TABLES)
 
 
 def test_feuille_de_style_d_impression(client, jeu_annuel):
@@ -221,8 +232,9 @@ def _volume(n):
 # is read for the current year only). The page adds the years (2) and the EPCI of the filter.
 # The session is saved again at the end (savepoint, update, release: +3) so that it ends after 30 minutes idle.
 # The page, the bilan and the JSON read the year's closing (+1) and the projection's inputs (+3); the pages
-# (not the JSON) count the unread notifications of the navigation badge (+1).
-REQUETES = {URL: 31, URL_JSON: 27, URL_BILAN: 28}
+# (not the JSON) count the unread notifications of the navigation badge (+1). The bilan computes the previous
+# year's figures too and reads the comment and its versions.
+REQUETES = {URL: 31, URL_JSON: 27, URL_BILAN: 41}
 REQUETES_EXPORT = 26  # the projection's inputs too (+3)
 
 
