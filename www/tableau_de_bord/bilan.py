@@ -147,6 +147,8 @@ def synthese_du_bilan(*, user, perimetre: Perimetre, libelle: str, commentaire) 
         "synthese": synthese,
         "secret": _secret(chiffres),
         "progression_masquee": isinstance(synthese.progression, Masque),
+        # Counted hours at 31 December, current year only (None for a year over, or masked with the scope).
+        "projection": None if isinstance(synthese.projection, Masque) else synthese.projection,
         "objectif_depasse": progression is not None and progression >= 100,
         "progression_barre": str(min(int(progression), 100)) if progression is not None else "0",
         "courbe": graphiques.courbe_cumulee(

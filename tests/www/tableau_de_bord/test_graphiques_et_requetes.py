@@ -234,7 +234,7 @@ def _volume(n):
 # The page, the bilan and the JSON read the year's closing (+1) and the projection's inputs (+3); the pages
 # (not the JSON) count the unread notifications of the navigation badge (+1). The bilan computes the previous
 # year's figures too and reads the comment and its versions.
-REQUETES = {URL: 31, URL_JSON: 27, URL_BILAN: 41}
+REQUETES = {URL: 31, URL_JSON: 27, URL_BILAN: 49}
 REQUETES_EXPORT = 26  # the projection's inputs too (+3)
 
 

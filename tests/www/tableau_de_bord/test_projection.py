@@ -136,8 +136,10 @@ def test_rapprochement_des_objectifs_des_epci(client, jeu_annuel, en_2025):
 
 
 def test_bilan_avec_la_projection(client, jeu_annuel, en_2025):
-    page = html(get(client, jeu_annuel["departement"], URL_BILAN))
-    assert 'id="tableau-projection"' in page and 'id="rapprochement-objectifs"' in page
+    reponse = get(client, jeu_annuel["departement"], URL_BILAN)
+    projection = reponse.context["bilan"]["projection"]
+    assert projection.basse <= projection.centrale <= projection.haute
+    assert 'class="mb-0 small projection-bilan">Projection au 31 décembre : entre' in html(reponse)
 
 
 def test_lecteur_projection_masquee_avec_tout_le_perimetre(client, jeu_annuel, en_2025):
