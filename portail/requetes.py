@@ -1,6 +1,7 @@
 """Query parameters checked before use: a wrong value is a French 400, never a 500."""
 
 import contextlib
+import re
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
@@ -29,6 +30,9 @@ def entier_borne(brut: str, *, nom: str, minimum: int, maximum: int, aide: str) 
     return int(brut)
 
 
+NOM_DE_COLONNE = re.compile(r"-?[A-Za-z_][A-Za-z0-9_]{0,99}")
+
+
 class PaginationTable(RequestConfig):
     """django-tables2's RequestConfig, with `per_page` and `page` checked first (1 to 200 rows a page)."""
 
@@ -50,6 +54,13 @@ class PaginationTable(RequestConfig):
                     maximum=PAGE_MAX,
                     aide="indiquez un numéro de page : 1, 2, 3…",
                 )
+        # django-tables2 reads "a.b" as an attribute path (and warns): only names of columns are taken; an
+        # unknown name is ignored by the table.
+        brut = self.request.GET.get(table.prefixed_order_by_field) or ""
+        if brut and not all(NOM_DE_COLONNE.fullmatch(nom.strip()) for nom in brut.split(",")):
+            raise ParametreInvalide(
+                f"Paramètre « {table.prefixed_order_by_field} » invalide : choisissez une colonne du tableau."
+            )
         return super().configure(table)
 
 

@@ -192,3 +192,15 @@ def test_ajout_d_un_compte_avec_un_epci_qui_n_est_pas_un_identifiant(superuser_c
     assert reponse.status_code == 200
     assert "Sélectionnez un choix valide" in reponse.content.decode()
     assert not User.objects.filter(username="nouveau").exists()
+
+
+@pytest.mark.parametrize("valeur", ["abc", str(10**30), "-1", "1.5"])
+def test_une_permission_qui_n_est_pas_un_identifiant_est_refusee_en_francais(superuser_client, valeur):
+    groupe = Group.objects.create(name="Facilitateurs")
+    reponse = superuser_client.post(
+        _url(Group, "change", groupe.pk), {"name": "Facilitateurs", "permissions": [valeur]}
+    )
+    assert reponse.status_code == 200
+    [erreur] = reponse.context["adminform"].form.errors["permissions"]
+    assert "n’est pas une valeur correcte" in erreur or "n’en fait pas partie" in erreur
+    assert not groupe.permissions.exists()

@@ -33,7 +33,7 @@ ARGUMENTS = [
 ]
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium (/usr/bin/chromium) n'est pas installé."),
 ]
 
