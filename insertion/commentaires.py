@@ -58,7 +58,7 @@ def enregistrer_commentaire(*, user, annee: int, epci, texte: str) -> str:
         raise CommentaireInvalide(MESSAGE_COMMENTAIRE_LONG)
     with transaction.atomic():
         commentaire = _du_perimetre(
-            CommentaireBilan.objects.select_for_update().filter(annee=annee), epci
+            CommentaireBilan.objects.select_for_update(of=("self",)).filter(annee=annee), epci
         ).first()
         if not texte:
             if commentaire is None:

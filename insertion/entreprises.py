@@ -100,7 +100,10 @@ def entreprises_avec_chiffres(*, user):
 
 
 def get_entreprise_for_user(*, user, siret: str) -> Entreprise:
-    """The company by SIRET, or 404 when unknown or outside the user's scope."""
+    """The company by SIRET, or 404 when unknown or outside the user's scope (or not 14 digits: a NUL byte or
+    other text never reaches the database)."""
+    if not (siret.isascii() and siret.isdigit() and len(siret) == 14):
+        raise Http404
     return get_object_or_404(entreprises_du_perimetre(user=user), siret=siret)
 
 

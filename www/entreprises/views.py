@@ -165,6 +165,8 @@ def fusionner(request, siret):
 @utilisateur_ou_404("peut_declarer")
 def attestation(request, siret, marche_pk):
     user = request.user
+    if marche_pk >= 2**63:  # beyond any id: never passed to the database
+        raise Http404
     entreprise = get_entreprise_for_user(user=user, siret=siret)
     chiffres = chiffres_attestation(user=user, entreprise=entreprise, marche_pk=marche_pk)
     if not (chiffres.titulaire or chiffres.employeur):
