@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 from marches.enums import EtapeSuivi, NatureMarche, TypeAcheteur, TypeIdentifiant, TypeStructure
 from marches.regles import (
     MESSAGE_CLOTURE_AVANT_DEBUT,
+    MESSAGE_EVENEMENT_SANS_COMMENTAIRE,
     MESSAGE_FIN_AVANT_DEBUT,
     MESSAGE_REFERENCE_EN_DOUBLE,
 )
@@ -331,7 +332,7 @@ class EvenementSuivi(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(etape=EtapeSuivi.AUTRE) | ~models.Q(commentaire=""),
                 name="evenement_suivi_autre_commente",
-                violation_error_message="Décrivez l'événement dans le commentaire.",
+                violation_error_message=MESSAGE_EVENEMENT_SANS_COMMENTAIRE,
             ),
         ]
 

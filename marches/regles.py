@@ -3,6 +3,7 @@
 MESSAGE_REFERENCE_EN_DOUBLE = "Cet acheteur a déjà un marché de cette référence."
 MESSAGE_FIN_AVANT_DEBUT = "La fin d'exécution doit suivre le début d'exécution."
 MESSAGE_CLOTURE_AVANT_DEBUT = "La clôture ne peut précéder le début d'exécution."
+MESSAGE_EVENEMENT_SANS_COMMENTAIRE = "Décrivez l'événement dans le commentaire."
 MESSAGE_MONTANT_NEGATIF = "Le montant HT ne peut être négatif."
 MESSAGE_LOT_EN_DOUBLE = "Deux lots portent le numéro {numero} : chaque lot d'un marché a son propre numéro."
 MESSAGE_LOT_DEJA_PRIS = "Un autre lot de ce marché porte déjà ce numéro : rechargez la page."

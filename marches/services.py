@@ -200,7 +200,7 @@ def ajouter_evenement_suivi(
     _verifier_departement(user)
     commentaire = (commentaire or "").strip()
     if etape == EtapeSuivi.AUTRE and not commentaire:
-        raise MarcheInvalide({"commentaire": ["Décrivez l'événement dans le commentaire."]})
+        raise MarcheInvalide({"commentaire": [regles.MESSAGE_EVENEMENT_SANS_COMMENTAIRE]})
     evenement = EvenementSuivi(marche=marche, date=date, etape=etape, commentaire=commentaire, auteur=user)
     _historiser(evenement, user=user, raison="ajout au journal de suivi").save()
     return evenement

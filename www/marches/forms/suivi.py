@@ -33,7 +33,7 @@ class EvenementSuiviForm(BootstrapForm):
     def clean(self):
         donnees = super().clean()
         if donnees.get("etape") == EtapeSuivi.AUTRE and not (donnees.get("commentaire") or "").strip():
-            self.add_error("commentaire", "Décrivez l'événement dans le commentaire.")
+            self.add_error("commentaire", regles.MESSAGE_EVENEMENT_SANS_COMMENTAIRE)
         return donnees
 
 
